@@ -1,0 +1,2 @@
+//! Criterion benchmarks (placeholder until the core lands).
+fn main() {}
