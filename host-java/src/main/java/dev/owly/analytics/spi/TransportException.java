@@ -1,0 +1,32 @@
+package dev.owly.analytics.spi;
+
+import dev.owly.analytics.OwlyException;
+
+/** WIT {@code transport.transport-error}: no HTTP answer. Messages are codes, never content. */
+public class TransportException extends OwlyException {
+  private static final long serialVersionUID = 1L;
+
+  /** The WIT variant case. */
+  public enum Kind {
+    NOT_CONFIGURED,
+    TIMEOUT,
+    CONNECT,
+    OTHER
+  }
+
+  private final Kind kind;
+
+  public TransportException(Kind kind, String code) {
+    super(code);
+    this.kind = kind;
+  }
+
+  public TransportException(Kind kind, String code, Throwable cause) {
+    super(code, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}
