@@ -504,7 +504,9 @@ pub enum PayloadError {
     /// canonical `{"dataRows":[…]}`), `rows` (not 1..=500 rows), `row.<i>` (the row at 0-based
     /// index i is wrong: keys, a field, id order or tenant).
     Malformed(String),
-    /// Over a size limit: the body, `dataEncoded`, or one row's bytes.
+    /// Over a size limit: the body, `dataEncoded`, or one row's bytes. A row (or any object below
+    /// the top level) whose raw text exceeds [`MAX_ROW_BYTES`] is reported here before parsing,
+    /// even if it would also be non-canonical.
     TooLarge,
     /// `contentHash` is not SHA-1 of `nonce:dataEncoded`.
     HashMismatch,

@@ -485,7 +485,9 @@ fn token_char(c: u8) -> bool {
 
 fn api_key(b: &[u8]) -> bool {
     (0..b.len()).any(|i| {
-        word_start(b, i)
+        // Every prefix starts with one of these: a cheap filter before the table.
+        matches!(b[i], b'A' | b'g' | b'x' | b's' | b'r' | b'n')
+            && word_start(b, i)
             && KEY_PREFIXES.iter().any(|(prefix, class, min)| {
                 b[i..].starts_with(prefix) && run_len(b, i + prefix.len(), *class) >= *min
             })
@@ -1150,6 +1152,13 @@ mod tests {
         ];
         for (input, expected) in table {
             assert_eq!(scan_integer(*input), *expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn key_prefixes_start_with_a_filtered_byte() {
+        for (prefix, _, _) in KEY_PREFIXES {
+            assert!(b"Agxsrn".contains(&prefix[0]), "{prefix:?}");
         }
     }
 
