@@ -43,7 +43,10 @@ impl Host for BenchHost {
     }
     fn send(&mut self, body: &str) -> Result<Response, TransportError> {
         black_box(body.len());
-        Ok(Response { status: 200, retry_after: None })
+        Ok(Response {
+            status: 200,
+            retry_after: None,
+        })
     }
     fn now_ms(&mut self) -> i64 {
         self.now
@@ -90,15 +93,29 @@ fn rows(n: u64) -> Vec<Row> {
 fn bench_record(c: &mut Criterion) {
     let mut group = c.benchmark_group("record");
     group.throughput(Throughput::Elements(1));
-    let mut host = BenchHost { pending: Vec::new(), now: 1_739_434_004_000 };
+    let mut host = BenchHost {
+        pending: Vec::new(),
+        now: 1_739_434_004_000,
+    };
     let mut core = Core::new();
     let events = [
-        ("finished", r#"{"name":"owly.export.finished","attributes":{"format":"csv","rows":120345,"duration_ms":5400,"tables":3}}"#),
-        ("table", r#"{"name":"owly.export.tables.propertyentry","attributes":{}}"#),
-        ("rejected-email", r#"{"name":"owly.export.failed","attributes":{"reason":"jane.doe@example.com"}}"#),
+        (
+            "finished",
+            r#"{"name":"owly.export.finished","attributes":{"format":"csv","rows":120345,"duration_ms":5400,"tables":3}}"#,
+        ),
+        (
+            "table",
+            r#"{"name":"owly.export.tables.propertyentry","attributes":{}}"#,
+        ),
+        (
+            "rejected-email",
+            r#"{"name":"owly.export.failed","attributes":{"reason":"jane.doe@example.com"}}"#,
+        ),
     ];
     for (name, event) in events {
-        group.bench_function(name, |b| b.iter(|| black_box(core.record(&mut host, black_box(event)).is_ok())));
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(core.record(&mut host, black_box(event)).is_ok()))
+        });
     }
     group.finish();
 }
@@ -123,7 +140,10 @@ fn bench_flush(c: &mut Criterion) {
     group.throughput(Throughput::Elements(500));
     group.bench_function("500-rows", |b| {
         b.iter_batched(
-            || BenchHost { pending: batch.clone(), now: 1_739_434_004_000 },
+            || BenchHost {
+                pending: batch.clone(),
+                now: 1_739_434_004_000,
+            },
             |mut host| black_box(core.flush(&mut host)),
             criterion::BatchSize::SmallInput,
         )

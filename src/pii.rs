@@ -178,10 +178,7 @@ fn scan_at_depth(s: &str, depth: u8) -> Option<&'static str> {
 }
 
 fn first_firing(detectors: &[Detector], bytes: &[u8]) -> Option<&'static str> {
-    detectors
-        .iter()
-        .find(|(_, fires)| fires(bytes))
-        .map(|(id, _)| *id)
+    detectors.iter().find(|(_, fires)| fires(bytes)).map(|(id, _)| *id)
 }
 
 /// Scans what the text may be hiding: percent-encoding, spelled-out `at`/`dot`, base64.
@@ -316,9 +313,7 @@ fn hex_val(b: u8) -> Option<u8> {
 
 /// Percent-decodes when there is at least one `%XX`; `None` otherwise.
 fn percent_decode(b: &[u8]) -> Option<Vec<u8>> {
-    let has_escape = b
-        .windows(3)
-        .any(|w| w[0] == b'%' && is_hex(w[1]) && is_hex(w[2]));
+    let has_escape = b.windows(3).any(|w| w[0] == b'%' && is_hex(w[1]) && is_hex(w[2]));
     if !has_escape {
         return None;
     }
@@ -400,9 +395,7 @@ fn base64_decode_text(run: &[u8]) -> Option<String> {
         }
     }
     let text = String::from_utf8(out).ok()?;
-    let printable = text
-        .chars()
-        .all(|c| !c.is_control() || c == '\n' || c == '\t');
+    let printable = text.chars().all(|c| !c.is_control() || c == '\n' || c == '\t');
     printable.then_some(text)
 }
 
@@ -417,8 +410,7 @@ fn jwt(b: &[u8]) -> bool {
     fn b64url(c: u8) -> bool {
         c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
     }
-    (0..b.len())
-        .any(|i| b[i..].starts_with(b"eyJ") && word_start(b, i) && run_len(b, i, b64url) >= 12)
+    (0..b.len()).any(|i| b[i..].starts_with(b"eyJ") && word_start(b, i) && run_len(b, i, b64url) >= 12)
 }
 
 fn bearer(b: &[u8]) -> bool {
@@ -436,9 +428,7 @@ fn bearer(b: &[u8]) -> bool {
         } else {
             return false;
         };
-        let spaces = run_len(b, after, |c| {
-            c == b' ' || c == b'+' || c == b':' || c == b'='
-        });
+        let spaces = run_len(b, after, |c| c == b' ' || c == b'+' || c == b':' || c == b'=');
         spaces > 0 && run_len(b, after + spaces, token) >= 8
     })
 }
@@ -488,9 +478,9 @@ fn api_key(b: &[u8]) -> bool {
         // Every prefix starts with one of these: a cheap filter before the table.
         matches!(b[i], b'A' | b'g' | b'x' | b's' | b'r' | b'n')
             && word_start(b, i)
-            && KEY_PREFIXES.iter().any(|(prefix, class, min)| {
-                b[i..].starts_with(prefix) && run_len(b, i + prefix.len(), *class) >= *min
-            })
+            && KEY_PREFIXES
+                .iter()
+                .any(|(prefix, class, min)| b[i..].starts_with(prefix) && run_len(b, i + prefix.len(), *class) >= *min)
     })
 }
 
@@ -503,18 +493,12 @@ fn url_auth(b: &[u8]) -> bool {
             let host_follows = b.get(i + 1).is_some_and(|&h| is_alnum(h) || h == b'[');
             if let Some(colon) = run.iter().rposition(|&c| c == b':') {
                 let user = &run[..colon];
-                if host_follows
-                    && colon + 1 < run.len()
-                    && !user.is_empty()
-                    && !user.eq_ignore_ascii_case(b"mailto")
-                {
+                if host_follows && colon + 1 < run.len() && !user.is_empty() && !user.eq_ignore_ascii_case(b"mailto") {
                     return true;
                 }
             }
         }
-        if c.is_ascii_whitespace()
-            || matches!(c, b'/' | b'@' | b'"' | b'\'' | b'<' | b'(' | b',' | b';')
-        {
+        if c.is_ascii_whitespace() || matches!(c, b'/' | b'@' | b'"' | b'\'' | b'<' | b'(' | b',' | b';') {
             run_start = i + 1;
         }
     }
@@ -540,8 +524,7 @@ fn url(b: &[u8]) -> bool {
 fn email(b: &[u8]) -> bool {
     (0..b.len()).any(|i| {
         b[i] == b'@' && {
-            let before = i > 0
-                && (is_word(b[i - 1]) || matches!(b[i - 1], b'.' | b'%' | b'+' | b'-' | b'\''));
+            let before = i > 0 && (is_word(b[i - 1]) || matches!(b[i - 1], b'.' | b'%' | b'+' | b'-' | b'\''));
             let after = b.get(i + 1).is_some_and(|&c| is_alnum(c) || c == b'[');
             before || after
         }
@@ -552,19 +535,14 @@ fn email(b: &[u8]) -> bool {
 /// sentence ("export at night") would be a false positive.
 fn email_strict(b: &[u8]) -> bool {
     (0..b.len()).any(|i| {
-        if b[i] != b'@' || i == 0 || !(is_word(b[i - 1]) || matches!(b[i - 1], b'.' | b'+' | b'-'))
-        {
+        if b[i] != b'@' || i == 0 || !(is_word(b[i - 1]) || matches!(b[i - 1], b'.' | b'+' | b'-')) {
             return false;
         }
         let domain_len = run_len(b, i + 1, |c| is_alnum(c) || c == b'.' || c == b'-');
         let domain = &b[i + 1..i + 1 + domain_len];
         let domain = domain.strip_suffix(b".").unwrap_or(domain);
         match domain.iter().rposition(|&c| c == b'.') {
-            Some(dot) => {
-                dot > 0
-                    && domain.len() - dot > 2
-                    && domain[dot + 1..].iter().all(u8::is_ascii_alphabetic)
-            }
+            Some(dot) => dot > 0 && domain.len() - dot > 2 && domain[dot + 1..].iter().all(u8::is_ascii_alphabetic),
             None => false,
         }
     })
@@ -591,12 +569,9 @@ fn account_id(b: &[u8]) -> bool {
             && word.iter().all(|&c| is_hex(c))
             && word.iter().any(u8::is_ascii_digit)
             && word.iter().any(u8::is_ascii_alphabetic);
-        let jira_user = len > 8
-            && word[..8].eq_ignore_ascii_case(b"JIRAUSER")
-            && word[8..].iter().all(u8::is_ascii_digit);
-        let user_key = len >= 6
-            && word[..2].eq_ignore_ascii_case(b"ID")
-            && word[2..].iter().all(u8::is_ascii_digit);
+        let jira_user =
+            len > 8 && word[..8].eq_ignore_ascii_case(b"JIRAUSER") && word[8..].iter().all(u8::is_ascii_digit);
+        let user_key = len >= 6 && word[..2].eq_ignore_ascii_case(b"ID") && word[2..].iter().all(u8::is_ascii_digit);
         if hex24 || jira_user || user_key {
             return true;
         }
@@ -761,9 +736,7 @@ fn ipv4(b: &[u8]) -> bool {
             if n == 0 || n > 3 {
                 return false;
             }
-            let octet: u32 = b[at..at + n]
-                .iter()
-                .fold(0, |v, &c| v * 10 + u32::from(c - b'0'));
+            let octet: u32 = b[at..at + n].iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'));
             if octet > 255 {
                 return false;
             }
@@ -792,8 +765,7 @@ fn ipv6(b: &[u8]) -> bool {
         if bounded {
             let colons = run.iter().filter(|&&c| c == b':').count();
             let groups_ok = run.split(|&c| c == b':').all(|g| g.len() <= 4);
-            let compressed =
-                run.windows(2).any(|w| w == b"::") && !run.windows(3).any(|w| w == b":::");
+            let compressed = run.windows(2).any(|w| w == b"::") && !run.windows(3).any(|w| w == b":::");
             let nonempty = run.iter().any(|&c| c != b':');
             // A trailing IPv4 part (`::ffff:1.2.3.4`) stops the run at '.', which ipv4 catches.
             if groups_ok && nonempty && ((compressed && colons >= 2) || colons == 7) {
@@ -820,9 +792,7 @@ fn phone(b: &[u8]) -> bool {
             let c = b[j];
             if c.is_ascii_digit() {
                 digits += 1;
-            } else if matches!(c, b'-' | b'.' | b'(' | b')')
-                || (c == b' ' && (plus || b[j - 1] == b')'))
-            {
+            } else if matches!(c, b'-' | b'.' | b'(' | b')') || (c == b' ' && (plus || b[j - 1] == b')')) {
                 // separators; a plain space only inside a +number or after "(555)"
             } else {
                 break;
@@ -887,11 +857,8 @@ fn user_path(b: &[u8]) -> bool {
     }
     let slashes = b.iter().filter(|&&c| c == b'/').count();
     (0..b.len()).any(|i| {
-        let at_token_start = i == 0
-            || matches!(
-                b[i - 1],
-                b' ' | b'"' | b'\'' | b'=' | b':' | b'(' | b',' | b';' | b'['
-            );
+        let at_token_start =
+            i == 0 || matches!(b[i - 1], b' ' | b'"' | b'\'' | b'=' | b':' | b'(' | b',' | b';' | b'[');
         let drive = b[i].is_ascii_alphabetic()
             && word_start(b, i)
             && b.get(i + 1) == Some(&b':')
@@ -985,9 +952,7 @@ fn high_entropy(b: &[u8]) -> bool {
         let lower = run.iter().any(u8::is_ascii_lowercase);
         let digit = run.iter().any(u8::is_ascii_digit);
         let hex_run = run.iter().all(|&c| is_hex(c));
-        if (len >= 20 && upper && lower && digit)
-            || (len >= 32 && hex_run && digit && (upper || lower))
-        {
+        if (len >= 20 && upper && lower && digit) || (len >= 32 && hex_run && digit && (upper || lower)) {
             return true;
         }
         i += len;
@@ -1030,10 +995,7 @@ mod tests {
         ("\u{2066}csv\u{2069}", Some("@invisible")),
         // keys and tokens
         ("-----BEGIN RSA PRIVATE KEY-----", Some("@pemkey")),
-        (
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.abc",
-            Some("@jwt"),
-        ),
+        ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.abc", Some("@jwt")),
         ("Bearer abcdef0123456789", Some("@bearer")),
         ("basic dXNlcjpwYXNzd29yZA==", Some("@bearer")),
         ("AKIAIOSFODNN7EXAMPLE", Some("@api-key")),
@@ -1063,10 +1025,7 @@ mod tests {
         ("amFuZS5kb2VAZXhhbXBsZS5jb20", Some("@email")),
         // account ids and user keys
         ("5b10ac8d82e05b22cc7d4ef5", Some("@account-id")),
-        (
-            "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077",
-            Some("@account-id"),
-        ),
+        ("557058:f58131cb-b67d-43c7-b30d-6b58d40bd077", Some("@account-id")),
         ("JIRAUSER10100", Some("@account-id")),
         ("jirauser10100", Some("@account-id")),
         ("ID10001", Some("@account-id")),
@@ -1108,10 +1067,7 @@ mod tests {
         ("Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA", Some("@high-entropy")),
         ("aB3dE5gH7jK9mN1pQ3sT5vW7", Some("@high-entropy")),
         ("d41d8cd98f00b204e9800998ecf8427e", Some("@high-entropy")),
-        (
-            "could not export for customer Acme Corp",
-            Some("@free-text"),
-        ),
+        ("could not export for customer Acme Corp", Some("@free-text")),
         (" csv", Some("@free-text")),
         ("csv ", Some("@free-text")),
         ("\u{0441}sv", Some("@non-ascii")),
@@ -1164,11 +1120,7 @@ mod tests {
 
     #[test]
     fn every_detector_has_a_rule_and_a_case() {
-        let ids = STRONG
-            .iter()
-            .chain(WEAK)
-            .map(|(id, _)| *id)
-            .chain(["@non-ascii"]);
+        let ids = STRONG.iter().chain(WEAK).map(|(id, _)| *id).chain(["@non-ascii"]);
         for id in ids {
             assert!(RULES.iter().any(|r| r.id == id), "{id} missing from RULES");
             assert!(

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use crate::codec;
-use crate::host::{Batch, Config, Host, Level, Limits, Mode, NewBatch, NewRow, Row, Settlement, StorageError, TransportError};
+use crate::host::{
+    Batch, Config, Host, Level, Limits, Mode, NewBatch, NewRow, Row, Settlement, StorageError, TransportError,
+};
 use crate::otp;
 use crate::schema::{self, Rejection};
 
@@ -88,7 +90,11 @@ impl Effective {
             batch_rows: pick(limits.max_batch_rows, max_rows, max_rows),
             payload_bytes: pick(limits.max_payload_bytes, max_payload, max_payload) as usize,
             row_bytes: pick(limits.max_row_bytes, max_row, max_row) as usize,
-            batches_per_flush: pick(limits.max_batches_per_flush, MAX_BATCHES_PER_FLUSH, MAX_BATCHES_PER_FLUSH),
+            batches_per_flush: pick(
+                limits.max_batches_per_flush,
+                MAX_BATCHES_PER_FLUSH,
+                MAX_BATCHES_PER_FLUSH,
+            ),
             lease_ms: i64::from(pick(limits.lease_ms, DEFAULT_LEASE_MS, MAX_LEASE_MS)),
             retry_base_ms: u64::from(pick(limits.retry_base_ms, DEFAULT_RETRY_BASE_MS, cap)),
             retry_cap_ms: u64::from(cap),
@@ -185,7 +191,9 @@ impl Core {
 
         // Retention applies in every mode: it only deletes what was delivered or failed.
         if config.retention_days > 0 {
-            let before = host.now_ms().saturating_sub(i64::from(config.retention_days) * 86_400_000);
+            let before = host
+                .now_ms()
+                .saturating_sub(i64::from(config.retention_days) * 86_400_000);
             match host.purge(before) {
                 Ok(n) => report.purged = n,
                 Err(_) => host.log(Level::Error, "storage.purge-failed", &[]),
@@ -230,7 +238,13 @@ impl Core {
         report
     }
 
-    fn deliver<H: Host>(&mut self, host: &mut H, secret: &[u8], limits: &Effective, report: &mut FlushReport) -> Result<(), Stop> {
+    fn deliver<H: Host>(
+        &mut self,
+        host: &mut H,
+        secret: &[u8],
+        limits: &Effective,
+        report: &mut FlushReport,
+    ) -> Result<(), Stop> {
         // 1. Sealed batches that are due (earlier failures, crashed nodes) go first.
         let now = host.now_ms();
         let due = host
@@ -272,7 +286,13 @@ impl Core {
 
     /// Drops claimed rows that no longer pass the filter (the database is editable) and
     /// quarantines them in storage so they are never sent.
-    fn revalidate<H: Host>(&mut self, host: &mut H, limits: &Effective, rows: Vec<Row>, report: &mut FlushReport) -> Vec<Row> {
+    fn revalidate<H: Host>(
+        &mut self,
+        host: &mut H,
+        limits: &Effective,
+        rows: Vec<Row>,
+        report: &mut FlushReport,
+    ) -> Vec<Row> {
         let mut keep = Vec::with_capacity(rows.len());
         let mut bad: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
         let mut buf = String::with_capacity(512);
@@ -321,7 +341,14 @@ impl Core {
         let row_count = rows.len() as u32;
         let (data_encoded, content_hash) = (new_batch.data_encoded.clone(), new_batch.content_hash.clone());
         match host.seal(new_batch) {
-            Ok(id) => Ok(Some(Batch { id, nonce, data_encoded, content_hash, row_count, attempts: 0 })),
+            Ok(id) => Ok(Some(Batch {
+                id,
+                nonce,
+                data_encoded,
+                content_hash,
+                row_count,
+                attempts: 0,
+            })),
             Err(StorageError::LostClaim) => {
                 host.log(Level::Warn, "storage.lost-claim", &[("rows", u64::from(row_count))]);
                 Ok(None)
@@ -331,7 +358,14 @@ impl Core {
     }
 
     /// Sends one sealed batch with a fresh otp and settles the outcome.
-    fn send<H: Host>(&mut self, host: &mut H, secret: &[u8], limits: &Effective, batch: &Batch, report: &mut FlushReport) -> Result<(), Stop> {
+    fn send<H: Host>(
+        &mut self,
+        host: &mut H,
+        secret: &[u8],
+        limits: &Effective,
+        batch: &Batch,
+        report: &mut FlushReport,
+    ) -> Result<(), Stop> {
         // The one check that makes "switch off" take effect mid-flush.
         match host.mode() {
             Mode::Remote => {}
@@ -342,7 +376,14 @@ impl Core {
         let otp = otp::owly_otp(secret, &batch.content_hash, step);
         let body = codec::body(&batch.data_encoded, batch.nonce, &batch.content_hash, &otp);
         let outcome = match host.send(&body) {
-            Ok(response) => classify(response.status).settlement(host, limits, batch, now, Some(response.status), response.retry_after.as_deref()),
+            Ok(response) => classify(response.status).settlement(
+                host,
+                limits,
+                batch,
+                now,
+                Some(response.status),
+                response.retry_after.as_deref(),
+            ),
             Err(TransportError::NotConfigured) => return Err(Stop::Flush("collector.none")),
             Err(_) => Class::Retry.settlement(host, limits, batch, now, None, None),
         };
@@ -369,7 +410,9 @@ impl Core {
         let rows: Vec<Row> = host
             .peek(limits.batch_rows)?
             .into_iter()
-            .filter(|r| schema::check_stored(&r.data.name, &r.data.attributes).is_ok() && check_row_fields(&r.data).is_ok())
+            .filter(|r| {
+                schema::check_stored(&r.data.name, &r.data.attributes).is_ok() && check_row_fields(&r.data).is_ok()
+            })
             .collect();
         let Some(chunk) = split_by_size(&rows, limits.payload_bytes).next() else {
             return Ok(None);
@@ -409,16 +452,30 @@ fn classify(status: u16) -> Class {
 }
 
 impl Class {
-    fn settlement<H: Host>(self, host: &mut H, limits: &Effective, batch: &Batch, now: i64, status: Option<u16>, retry_after: Option<&str>) -> Settlement {
+    fn settlement<H: Host>(
+        self,
+        host: &mut H,
+        limits: &Effective,
+        batch: &Batch,
+        now: i64,
+        status: Option<u16>,
+        retry_after: Option<&str>,
+    ) -> Settlement {
         match self {
             Class::Delivered => Settlement::Delivered(status.unwrap_or(200)),
-            Class::Failed(reason) => Settlement::Failed { status, reason: reason.to_string() },
+            Class::Failed(reason) => Settlement::Failed {
+                status,
+                reason: reason.to_string(),
+            },
             Class::Retry => {
                 let delay = match retry_after.and_then(|v| codec::parse_retry_after(v, now)) {
                     Some(ms) => ms.min(limits.retry_cap_ms),
                     None => backoff(host, limits, batch.attempts),
                 };
-                Settlement::Retry { at_ms: now.saturating_add(delay as i64), status }
+                Settlement::Retry {
+                    at_ms: now.saturating_add(delay as i64),
+                    status,
+                }
             }
         }
     }
@@ -479,7 +536,10 @@ fn split_by_size(rows: &[Row], max_encoded: usize) -> impl Iterator<Item = &[Row
 }
 
 fn rejection(rule: &'static str, field: &str) -> Rejection {
-    Rejection { rule, field: field.to_string() }
+    Rejection {
+        rule,
+        field: field.to_string(),
+    }
 }
 
 fn storage_rejection(_e: &StorageError) -> Rejection {
@@ -515,13 +575,23 @@ fn check_row_fields(row: &NewRow) -> Result<(), Rejection> {
 /// `XXXX-XXXX-XXXX-XXXX` of A-Z and 0-9.
 pub fn is_server_id(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 19 && b.iter().enumerate().all(|(i, c)| if i % 5 == 4 { *c == b'-' } else { c.is_ascii_uppercase() || c.is_ascii_digit() })
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| {
+            if i % 5 == 4 {
+                *c == b'-'
+            } else {
+                c.is_ascii_uppercase() || c.is_ascii_digit()
+            }
+        })
 }
 
 /// A version: 1 to 32 of `0-9 A-Z a-z . - + _`, starting with a digit or letter.
 pub fn is_version(s: &str) -> bool {
     let b = s.as_bytes();
-    (1..=32).contains(&b.len()) && b[0].is_ascii_alphanumeric() && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+' | b'_'))
+    (1..=32).contains(&b.len())
+        && b[0].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+' | b'_'))
 }
 
 #[cfg(test)]
@@ -554,7 +624,11 @@ mod tests {
 
     #[test]
     fn host_limits_only_lower_the_maxima() {
-        let e = Effective::from(&Limits { max_batch_rows: 10_000, max_payload_bytes: 1_000, ..Limits::default() });
+        let e = Effective::from(&Limits {
+            max_batch_rows: 10_000,
+            max_payload_bytes: 1_000,
+            ..Limits::default()
+        });
         assert_eq!(e.batch_rows, 500);
         assert_eq!(e.payload_bytes, 1_000);
         assert_eq!(e.row_bytes, 4096);
@@ -565,7 +639,13 @@ mod tests {
     #[test]
     fn validates_setting_shapes() {
         assert!(is_server_id("BWSN-B5B6-32P4-DDL7"));
-        for bad in ["bwsn-b5b6-32p4-ddl7", "BWSN-B5B6-32P4-DDL", "BWSN_B5B6-32P4-DDL7", "jane@example.com", ""] {
+        for bad in [
+            "bwsn-b5b6-32p4-ddl7",
+            "BWSN-B5B6-32P4-DDL",
+            "BWSN_B5B6-32P4-DDL7",
+            "jane@example.com",
+            "",
+        ] {
             assert!(!is_server_id(bad), "{bad}");
         }
         assert!(is_version("9.12.15") && is_version("0.9.9-b301041"));

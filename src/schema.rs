@@ -177,10 +177,7 @@ fn is_plausible_identifier(segment: &str) -> bool {
 }
 
 /// Validates the attributes of an event of `spec` and writes them canonically.
-fn canonical_attributes(
-    spec: &EventSpec,
-    entries: &[(String, Value)],
-) -> Result<String, Rejection> {
+fn canonical_attributes(spec: &EventSpec, entries: &[(String, Value)]) -> Result<String, Rejection> {
     if entries.len() > MAX_ATTRIBUTES {
         return Err(Rejection::new("schema.too-many-attributes", "attributes"));
     }
@@ -335,10 +332,7 @@ mod tests {
                 r#"{"name":"owly.export.finished","attributes":{}}"#,
                 ok("owly.export.finished", "{}"),
             ),
-            (
-                r#"{"name":"owly.export.finished"}"#,
-                ok("owly.export.finished", "{}"),
-            ),
+            (r#"{"name":"owly.export.finished"}"#, ok("owly.export.finished", "{}")),
             (
                 r#"{"name":"owly.export.tables.propertyentry","attributes":{}}"#,
                 ok("owly.export.tables.propertyentry", ""),
@@ -363,10 +357,7 @@ mod tests {
                 r#"{"name":"owly.export.tables.other"}"#,
                 ok("owly.export.tables.other", ""),
             ),
-            (
-                r#"{"name":"owly.view.dashboard"}"#,
-                ok("owly.view.dashboard", ""),
-            ),
+            (r#"{"name":"owly.view.dashboard"}"#, ok("owly.view.dashboard", "")),
             (
                 r#"{"name":"owly.export.failed","attributes":{"reason":"timeout"}}"#,
                 ok("owly.export.failed", r#"{"reason":"timeout"}"#),
@@ -415,10 +406,7 @@ mod tests {
         let table: Vec<(&str, Result<Accepted, Rejection>)> = vec![
             (&oversized, err("@oversized", "event")),
             ("{", err("json.malformed", "event")),
-            (
-                r#"{"name":"owly.view.dashboard"} x"#,
-                err("json.malformed", "event"),
-            ),
+            (r#"{"name":"owly.view.dashboard"} x"#, err("json.malformed", "event")),
             (
                 r#"{"name":"owly.view.dashboard","name":"owly.view.export"}"#,
                 err("json.duplicate-key", "event"),
@@ -439,14 +427,8 @@ mod tests {
             (r#"{"attributes":{}}"#, err("schema.missing-name", "name")),
             (r#"{"name":42}"#, err("schema.wrong-type", "name")),
             (&long_name, err("schema.name-too-long", "name")),
-            (
-                r#"{"name":"owly.secret.feature"}"#,
-                err("schema.unknown-event", "name"),
-            ),
-            (
-                r#"{"name":"OWLY.VIEW.DASHBOARD"}"#,
-                err("schema.unknown-event", "name"),
-            ),
+            (r#"{"name":"owly.secret.feature"}"#, err("schema.unknown-event", "name")),
+            (r#"{"name":"OWLY.VIEW.DASHBOARD"}"#, err("schema.unknown-event", "name")),
             (
                 r#"{"name":"owly.view.Dashboard"}"#,
                 err("schema.unknown-segment", "name"),
@@ -455,10 +437,7 @@ mod tests {
                 r#"{"name":"owly.view.ao_60db71_issue"}"#,
                 err("schema.unknown-segment", "name"),
             ),
-            (
-                r#"{"name":"owly.export.tables.PROJ-1234"}"#,
-                err("@issue-key", "name"),
-            ),
+            (r#"{"name":"owly.export.tables.PROJ-1234"}"#, err("@issue-key", "name")),
             (
                 r#"{"name":"owly.export.tables.jane.doe@example.com"}"#,
                 err("@email", "name"),
@@ -475,10 +454,7 @@ mod tests {
                 r#"{"name":"owly.export.tables."}"#,
                 err("schema.unknown-segment", "name"),
             ),
-            (
-                r#"{"name":"owly.view.dashboard\u0000evil"}"#,
-                err("@control", "name"),
-            ),
+            (r#"{"name":"owly.view.dashboard\u0000evil"}"#, err("@control", "name")),
             (
                 r#"{"name":"owly.view.dashboard","attributes":[]}"#,
                 err("schema.wrong-type", "attributes"),
@@ -521,10 +497,7 @@ mod tests {
                 r#"{"name":"owly.export.finished","attributes":{"format":"jane.doe@example.com"}}"#,
                 err("@email", "attributes.format"),
             ),
-            (
-                &long_value,
-                err("schema.value-too-long", "attributes.reason"),
-            ),
+            (&long_value, err("schema.value-too-long", "attributes.reason")),
             (
                 r#"{"name":"owly.export.finished","attributes":{"format":1}}"#,
                 err("schema.wrong-type", "attributes.format"),
@@ -652,11 +625,7 @@ mod tests {
                 "[]",
                 Rejection::new("schema.wrong-type", "attributes"),
             ),
-            (
-                "owly.secret",
-                "",
-                Rejection::new("schema.unknown-event", "name"),
-            ),
+            ("owly.secret", "", Rejection::new("schema.unknown-event", "name")),
         ];
         for (name, attributes, expected) in table {
             assert_eq!(
@@ -675,9 +644,7 @@ mod tests {
     #[test]
     fn every_rule_is_listed_and_no_content_is_echoed() {
         // Fields never carry anything but the fixed vocabulary and catalogue keys.
-        let r =
-            check_event(r#"{"name":"owly.view.dashboard","attributes":{"jane@example.com":1}}"#)
-                .unwrap_err();
+        let r = check_event(r#"{"name":"owly.view.dashboard","attributes":{"jane@example.com":1}}"#).unwrap_err();
         assert_eq!(r, Rejection::new("@email", "attributes"));
         assert!(pii::RULES.iter().any(|rule| rule.id == r.rule));
     }

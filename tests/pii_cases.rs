@@ -9,10 +9,7 @@ use owly_core::catalog::{ValueKind, CATALOG};
 use owly_core::pii::{scan_integer, scan_text, RULES};
 use owly_core::schema::{check_event, check_stored, Rejection};
 
-const PUBLIC_CASES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/pii/public-cases.jsonl"
-);
+const PUBLIC_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/pii/public-cases.jsonl");
 const EXTRA_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pii/extra-cases.jsonl");
 
 /// Runs one case; returns the rule it was rejected with, or an error message.
@@ -26,19 +23,14 @@ fn run_case(case: &Case) -> Result<Option<&'static str>, String> {
             let stored = format!("{} {}", row.name, row.attributes).to_lowercase();
             match case.needles.iter().find(|n| stored.contains(n.as_str())) {
                 Some(_) => Err(format!("{}: accepted with content: {row:?}", case.id)),
-                None if case.rule.is_some() => Err(format!(
-                    "{}: expected {:?}, accepted {row:?}",
-                    case.id, case.rule
-                )),
+                None if case.rule.is_some() => Err(format!("{}: expected {:?}, accepted {row:?}", case.id, case.rule)),
                 None => Ok(None),
             }
         }
         (Err(r), false) => {
             check_rejection_shape(r).map_err(|e| format!("{}: {e}", case.id))?;
             match &case.rule {
-                Some(expected) if expected != r.rule => {
-                    Err(format!("{}: expected {expected}, got {r:?}", case.id))
-                }
+                Some(expected) if expected != r.rule => Err(format!("{}: expected {expected}, got {r:?}", case.id)),
                 _ => Ok(Some(r.rule)),
             }
         }
@@ -91,17 +83,35 @@ fn extra_cases_all_pass_with_the_expected_rule() {
 /// Inputs that cannot be written as a case-file `event` object: raw text, expected rule.
 fn raw_cases() -> Vec<(String, &'static str)> {
     vec![
-        (format!(r#"{{"name":"owly.view.dashboard","pad":"{}"}}"#, "a".repeat(9000)), "@oversized"),
+        (
+            format!(r#"{{"name":"owly.view.dashboard","pad":"{}"}}"#, "a".repeat(9000)),
+            "@oversized",
+        ),
         (r#"{"name":"owly.view.dashboard""#.into(), "json.malformed"),
         ("".into(), "json.malformed"),
         (r#"{"name":"owly.view.dashboard"}{}"#.into(), "json.malformed"),
-        (r#"{"name":"owly.view.dashboard","name":"owly.view.export"}"#.into(), "json.duplicate-key"),
-        (r#"{"name":"owly.export.failed","attributes":{"reason":"timeout","reason":"jane@example.com"}}"#.into(), "json.duplicate-key"),
-        (r#"{"name":"owly.export.finished","attributes":{"format":[[["csv"]]]}}"#.into(), "json.too-deep"),
-        (r#"{"name":"owly.view.dashboard","user":"jdoe"}"#.into(), "schema.unknown-field"),
+        (
+            r#"{"name":"owly.view.dashboard","name":"owly.view.export"}"#.into(),
+            "json.duplicate-key",
+        ),
+        (
+            r#"{"name":"owly.export.failed","attributes":{"reason":"timeout","reason":"jane@example.com"}}"#.into(),
+            "json.duplicate-key",
+        ),
+        (
+            r#"{"name":"owly.export.finished","attributes":{"format":[[["csv"]]]}}"#.into(),
+            "json.too-deep",
+        ),
+        (
+            r#"{"name":"owly.view.dashboard","user":"jdoe"}"#.into(),
+            "schema.unknown-field",
+        ),
         (r#"{"attributes":{}}"#.into(), "schema.missing-name"),
         (r#""owly.view.dashboard""#.into(), "schema.wrong-type"),
-        (r#"{"name":"owly.export.failed","attributes":{"reason":"time\u0000out"}}"#.into(), "@control"),
+        (
+            r#"{"name":"owly.export.failed","attributes":{"reason":"time\u0000out"}}"#.into(),
+            "@control",
+        ),
     ]
 }
 
@@ -132,11 +142,7 @@ fn every_rule_is_exercised_by_some_test() {
         }
     );
     fired.insert(edited.rule);
-    let missing: Vec<_> = RULES
-        .iter()
-        .map(|r| r.id)
-        .filter(|id| !fired.contains(id))
-        .collect();
+    let missing: Vec<_> = RULES.iter().map(|r| r.id).filter(|id| !fired.contains(id)).collect();
     assert!(missing.is_empty(), "rules never exercised: {missing:?}");
 }
 
@@ -145,10 +151,7 @@ fn catalogue_values_trip_no_detector_and_round_trip() {
     for spec in CATALOG {
         assert_eq!(scan_text(spec.prefix()), None, "{}", spec.name);
         let names: Vec<String> = match spec.segment {
-            Some(values) => values
-                .iter()
-                .map(|v| format!("{}{v}", spec.prefix()))
-                .collect(),
+            Some(values) => values.iter().map(|v| format!("{}{v}", spec.prefix())).collect(),
             None => vec![spec.name.to_string()],
         };
         for value in spec.segment.unwrap_or(&[]) {
@@ -165,12 +168,7 @@ fn catalogue_values_trip_no_detector_and_round_trip() {
                     attributes.insert(attr.name.into(), values[0].into());
                 }
                 ValueKind::Integer { min, max } => {
-                    assert_eq!(
-                        (scan_integer(min), scan_integer(max)),
-                        (None, None),
-                        "{}",
-                        attr.name
-                    );
+                    assert_eq!((scan_integer(min), scan_integer(max)), (None, None), "{}", attr.name);
                     attributes.insert(attr.name.into(), max.into());
                 }
                 ValueKind::Boolean => {
@@ -180,14 +178,9 @@ fn catalogue_values_trip_no_detector_and_round_trip() {
         }
         for name in names {
             let event = serde_json::json!({ "name": name, "attributes": attributes });
-            let accepted =
-                check_event(&event.to_string()).unwrap_or_else(|r| panic!("{name}: {r:?}"));
+            let accepted = check_event(&event.to_string()).unwrap_or_else(|r| panic!("{name}: {r:?}"));
             assert_eq!(accepted.name, name);
-            assert_eq!(
-                check_stored(&accepted.name, &accepted.attributes),
-                Ok(()),
-                "{name}"
-            );
+            assert_eq!(check_stored(&accepted.name, &accepted.attributes), Ok(()), "{name}");
         }
     }
 }

@@ -19,35 +19,24 @@ pub struct Case {
 /// Reads a case file; panics (fails the test) if it is missing or malformed: a missing case
 /// file must never turn into a silently passing test.
 pub fn load_cases(path: &str) -> Vec<Case> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read case file {path}: {e}"));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read case file {path}: {e}"));
     let cases: Vec<Case> = text
         .lines()
         .filter(|line| !line.trim().is_empty())
         .enumerate()
         .map(|(n, line)| {
-            let v: Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("{path}:{}: {e}", n + 1));
+            let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{path}:{}: {e}", n + 1));
             let expect = v["expect"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{path}:{}: no expect", n + 1));
-            assert!(
-                expect == "accept" || expect == "reject",
-                "{path}:{}: bad expect",
-                n + 1
-            );
+            assert!(expect == "accept" || expect == "reject", "{path}:{}: bad expect", n + 1);
             Case {
                 id: v["case"].as_str().unwrap_or("?").to_string(),
                 event_text: serde_json::to_string(&v["event"]).expect("re-serialize event"),
                 accept: expect == "accept",
                 needles: v["needles"]
                     .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|n| n.as_str())
-                            .map(str::to_lowercase)
-                            .collect()
-                    })
+                    .map(|a| a.iter().filter_map(|n| n.as_str()).map(str::to_lowercase).collect())
                     .unwrap_or_default(),
                 rule: v["rule"].as_str().map(str::to_string),
             }

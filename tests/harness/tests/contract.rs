@@ -26,10 +26,16 @@ fn wit_imports() -> BTreeSet<String> {
 #[test]
 fn module_imports_equal_the_wit_imports() {
     let module = Module::new(common::engine(), common::module_bytes()).expect("core module compiles");
-    let imports: BTreeSet<String> = module.imports().map(|i| format!("{}#{}", i.module(), i.name())).collect();
+    let imports: BTreeSet<String> = module
+        .imports()
+        .map(|i| format!("{}#{}", i.module(), i.name()))
+        .collect();
     for import in &imports {
         assert!(import.starts_with("owly:analytics/"), "foreign import {import}");
-        assert!(!import.contains("wasi") && !import.contains("wbindgen"), "forbidden import {import}");
+        assert!(
+            !import.contains("wasi") && !import.contains("wbindgen"),
+            "forbidden import {import}"
+        );
     }
     let expected = wit_imports();
     assert_eq!(expected.len(), 15, "the world imports 15 functions: {expected:?}");

@@ -14,7 +14,15 @@ fn node_with_events(n: usize) -> Node {
 }
 
 fn batch_status(node: &mut Node, id: u64) -> MemBatch {
-    node.state().db.lock().unwrap().batches.iter().find(|b| b.id == id).cloned().expect("batch")
+    node.state()
+        .db
+        .lock()
+        .unwrap()
+        .batches
+        .iter()
+        .find(|b| b.id == id)
+        .cloned()
+        .expect("batch")
 }
 
 #[test]
@@ -64,7 +72,9 @@ fn retry_after_is_honoured_exactly() {
 fn retry_after_as_http_date_is_capped() {
     let mut node = node_with_events(1);
     // Far in the future: the default cap is 6 h.
-    node.state().answers.push_back(Answer::Status(503, Some("Fri, 31 Dec 2099 23:59:59 GMT")));
+    node.state()
+        .answers
+        .push_back(Answer::Status(503, Some("Fri, 31 Dec 2099 23:59:59 GMT")));
     node.flush();
     assert_eq!(batch_status(&mut node, 1).next_at, T0_MS + 6 * 3_600_000);
 }
@@ -108,7 +118,10 @@ fn switching_to_local_mid_flush_stops_further_sends() {
     node.state().after_send = None;
     let later = node.flush();
     assert_eq!(later.stopped.as_deref(), Some("mode.local"));
-    assert_eq!(node.state().calls.iter().filter(|c| **c == "send").count(), calls_before);
+    assert_eq!(
+        node.state().calls.iter().filter(|c| **c == "send").count(),
+        calls_before
+    );
 }
 
 #[test]
@@ -150,7 +163,10 @@ fn a_crash_between_seal_and_settle_resends_the_same_batch() {
         first.record(&finished_event(i)).unwrap();
     }
     first.state().answers.push_back(Answer::Crash);
-    assert!(first.try_flush().is_err(), "the instance traps when the host dies mid-send");
+    assert!(
+        first.try_flush().is_err(),
+        "the instance traps when the host dies mid-send"
+    );
     let crashed_body = first.state().sent[0].clone();
     drop(first);
     assert_eq!(db.lock().unwrap().batches[0].status, BatchStatus::Sealed);
@@ -252,7 +268,10 @@ fn storage_outage_loses_nothing_and_reports_it() {
 fn preview_shows_the_next_payload_without_sealing() {
     let mut node = node_with_events(2);
     let body = node.preview().unwrap().expect("pending rows");
-    assert!(node.state().db.lock().unwrap().batches.is_empty(), "preview seals nothing");
+    assert!(
+        node.state().db.lock().unwrap().batches.is_empty(),
+        "preview seals nothing"
+    );
     assert!(node.state().sent.is_empty());
     let decoded = node.decode(&body).unwrap();
     assert!(decoded.hash_ok);
@@ -276,12 +295,20 @@ fn retention_purges_delivered_batches() {
 fn stats_count_by_rule_id_without_content() {
     let mut node = Node::new(State::new("a", new_db()));
     node.record(&finished_event(1)).unwrap();
-    node.record(r#"{"name":"owly.export.failed","attributes":{"reason":"jane.doe@example.com"}}"#).unwrap_err();
+    node.record(r#"{"name":"owly.export.failed","attributes":{"reason":"jane.doe@example.com"}}"#)
+        .unwrap_err();
     let stats = node.stats();
     assert!(stats.iter().any(|c| c.name == "record.accepted" && c.value == 1));
-    let rejected: u64 = stats.iter().filter(|c| c.name.starts_with('@') || c.name.starts_with("schema.")).map(|c| c.value).sum();
+    let rejected: u64 = stats
+        .iter()
+        .filter(|c| c.name.starts_with('@') || c.name.starts_with("schema."))
+        .map(|c| c.value)
+        .sum();
     assert_eq!(rejected, 1);
     for (_, code, counts) in &node.state().logs {
-        assert!(!code.contains("jane") && counts.iter().all(|c| !c.name.contains("jane")), "content in a log");
+        assert!(
+            !code.contains("jane") && counts.iter().all(|c| !c.name.contains("jane")),
+            "content in a log"
+        );
     }
 }

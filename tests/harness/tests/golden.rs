@@ -102,7 +102,11 @@ fn golden_payloads_are_byte_identical() {
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("golden file {} missing ({e}); bless with OWLY_BLESS=1", path.display()));
         let expected: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(actual["bodies"], expected["bodies"], "{}: payload bytes changed", s.name);
+        assert_eq!(
+            actual["bodies"], expected["bodies"],
+            "{}: payload bytes changed",
+            s.name
+        );
         assert_eq!(actual, expected, "{}: scenario changed", s.name);
     }
 }
@@ -114,7 +118,9 @@ fn golden_payloads_verify_through_the_module() {
         let mut node = Node::new(State::new("verifier", new_db()));
         for body in g["bodies"].as_array().unwrap() {
             let body = body.as_str().unwrap();
-            let v = node.verify(body, &hex(SECRET_HEX), s.clock_ms / 1000).expect("golden body verifies");
+            let v = node
+                .verify(body, &hex(SECRET_HEX), s.clock_ms / 1000)
+                .expect("golden body verifies");
             assert_eq!(v.tenant, SERVER_ID);
             assert_eq!(v.step_offset, 0);
             // Wrong secret or a minute off fails.

@@ -14,7 +14,10 @@ fn record_rejects_hostile_events_without_storing_anything() {
     let mut n = node();
     let huge = "x".repeat(8 * 1024 * 1024);
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);
-    let many: String = (0..10_000).map(|i| format!(r#""k{i}":1"#)).collect::<Vec<_>>().join(",");
+    let many: String = (0..10_000)
+        .map(|i| format!(r#""k{i}":1"#))
+        .collect::<Vec<_>>()
+        .join(",");
     let cases: Vec<String> = vec![
         String::new(),
         "null".into(),
@@ -50,7 +53,11 @@ fn record_rejects_hostile_events_without_storing_anything() {
 #[test]
 fn decode_and_verify_reject_garbage_cleanly() {
     let mut n = node();
-    let huge = format!(r#"{{"dataEncoded":"{}","nonce":"1","contentHash":"{}","otp":"000000"}}"#, "A".repeat(4 << 20), "0".repeat(40));
+    let huge = format!(
+        r#"{{"dataEncoded":"{}","nonce":"1","contentHash":"{}","otp":"000000"}}"#,
+        "A".repeat(4 << 20),
+        "0".repeat(40)
+    );
     let cases: Vec<String> = vec![
         String::new(),
         "{}".into(),
@@ -85,7 +92,10 @@ fn verify_refuses_short_secrets_and_tampered_payloads() {
 fn check_rejects_like_record_and_stores_nothing() {
     let mut n = node();
     let row = n.check(&finished_event(7)).unwrap();
-    assert!(row.starts_with(r#"{"ID":"0","ProductTenant":"BWSN-B5B6-32P4-DDL7","Name":"owly.export.finished""#), "{row}");
+    assert!(
+        row.starts_with(r#"{"ID":"0","ProductTenant":"BWSN-B5B6-32P4-DDL7","Name":"owly.export.finished""#),
+        "{row}"
+    );
     assert!(n.check(r#"{"name":"owly.secret.feature"}"#).is_err());
     assert!(n.state().db.lock().unwrap().rows.is_empty());
 }

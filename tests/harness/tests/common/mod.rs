@@ -15,11 +15,11 @@ wasmtime::component::bindgen!({
     imports: { default: trappable },
 });
 
+pub use owly::analytics::log::Level;
 pub use owly::analytics::settings::{Config, Limits};
 pub use owly::analytics::storage::{NewBatch, Settlement, StorageError};
 pub use owly::analytics::transport::{Response, TransportError};
 pub use owly::analytics::types::{Batch, Counter, Mode, NewRow, Row};
-pub use owly::analytics::log::Level;
 
 /// The release module built by `make wasm` (or `OWLY_WASM`).
 pub fn wasm_path() -> PathBuf {
@@ -35,7 +35,10 @@ pub fn module_bytes() -> &'static [u8] {
     BYTES.get_or_init(|| {
         let path = wasm_path();
         std::fs::read(&path).unwrap_or_else(|e| {
-            panic!("release module missing at {} ({e}): run `make wasm` first", path.display())
+            panic!(
+                "release module missing at {} ({e}): run `make wasm` first",
+                path.display()
+            )
         })
     })
 }
@@ -168,7 +171,10 @@ pub fn default_config() -> Config {
 }
 
 pub fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 impl State {
@@ -210,15 +216,24 @@ impl Node {
     }
 
     pub fn record(&mut self, event: &str) -> Result<u64, exports::owly::analytics::recorder::Rejection> {
-        self.core.owly_analytics_recorder().call_record(&mut self.store, event).expect("record must not trap")
+        self.core
+            .owly_analytics_recorder()
+            .call_record(&mut self.store, event)
+            .expect("record must not trap")
     }
 
     pub fn check(&mut self, event: &str) -> Result<String, exports::owly::analytics::recorder::Rejection> {
-        self.core.owly_analytics_recorder().call_check(&mut self.store, event).expect("check must not trap")
+        self.core
+            .owly_analytics_recorder()
+            .call_check(&mut self.store, event)
+            .expect("check must not trap")
     }
 
     pub fn flush(&mut self) -> exports::owly::analytics::delivery::FlushReport {
-        self.core.owly_analytics_delivery().call_flush(&mut self.store).expect("flush must not trap")
+        self.core
+            .owly_analytics_delivery()
+            .call_flush(&mut self.store)
+            .expect("flush must not trap")
     }
 
     pub fn try_flush(&mut self) -> wasmtime::Result<exports::owly::analytics::delivery::FlushReport> {
@@ -226,18 +241,27 @@ impl Node {
     }
 
     pub fn preview(&mut self) -> Result<Option<String>, StorageError> {
-        self.core.owly_analytics_delivery().call_preview(&mut self.store).expect("preview must not trap")
+        self.core
+            .owly_analytics_delivery()
+            .call_preview(&mut self.store)
+            .expect("preview must not trap")
     }
 
     pub fn stats(&mut self) -> Vec<Counter> {
-        self.core.owly_analytics_recorder().call_stats(&mut self.store).expect("stats must not trap")
+        self.core
+            .owly_analytics_recorder()
+            .call_stats(&mut self.store)
+            .expect("stats must not trap")
     }
 
     pub fn decode(
         &mut self,
         body: &str,
     ) -> Result<exports::owly::analytics::inspect::Decoded, exports::owly::analytics::inspect::PayloadError> {
-        self.core.owly_analytics_inspect().call_decode(&mut self.store, body).expect("decode must not trap")
+        self.core
+            .owly_analytics_inspect()
+            .call_decode(&mut self.store, body)
+            .expect("decode must not trap")
     }
 
     pub fn verify(
@@ -253,7 +277,10 @@ impl Node {
     }
 
     pub fn catalog(&mut self) -> Vec<exports::owly::analytics::inspect::EventSpec> {
-        self.core.owly_analytics_inspect().call_catalog(&mut self.store).expect("catalog must not trap")
+        self.core
+            .owly_analytics_inspect()
+            .call_catalog(&mut self.store)
+            .expect("catalog must not trap")
     }
 }
 
@@ -269,7 +296,14 @@ impl owly::analytics::storage::Host for State {
             return Ok(Err(StorageError::Unavailable("test".into())));
         }
         let id = db.rows.len() as u64 + 1;
-        db.rows.push(MemRow { id, data: row, state: RowState::Pending, claimed_by: None, claim_until: 0, reject_rule: None });
+        db.rows.push(MemRow {
+            id,
+            data: row,
+            state: RowState::Pending,
+            claimed_by: None,
+            claim_until: 0,
+            reject_rule: None,
+        });
         Ok(Ok(id))
     }
 
@@ -289,7 +323,10 @@ impl owly::analytics::storage::Host for State {
             if r.state == RowState::Pending && free {
                 r.claimed_by = Some(node.clone());
                 r.claim_until = lease_until_ms;
-                out.push(Row { id: r.id, data: r.data.clone() });
+                out.push(Row {
+                    id: r.id,
+                    data: r.data.clone(),
+                });
             }
         }
         Ok(Ok(out))
@@ -302,7 +339,10 @@ impl owly::analytics::storage::Host for State {
             .iter()
             .filter(|r| r.state == RowState::Pending)
             .take(limit as usize)
-            .map(|r| Row { id: r.id, data: r.data.clone() })
+            .map(|r| Row {
+                id: r.id,
+                data: r.data.clone(),
+            })
             .collect()))
     }
 
@@ -430,13 +470,17 @@ impl owly::analytics::storage::Host for State {
             .batches
             .iter()
             .filter(|b| {
-                matches!(b.status, BatchStatus::Delivered | BatchStatus::Failed) && b.settled_at.unwrap_or(i64::MAX) < before_ms
+                matches!(b.status, BatchStatus::Delivered | BatchStatus::Failed)
+                    && b.settled_at.unwrap_or(i64::MAX) < before_ms
             })
             .cloned()
             .collect();
         let ids: Vec<u64> = gone.iter().flat_map(|b| b.row_ids.iter().copied()).collect();
         let before_rows = db.rows.len();
-        db.rows.retain(|r| !ids.contains(&r.id) && !(r.state == RowState::Rejected && r.data.recorded_at * 1000 < before_ms));
+        db.rows.retain(|r| {
+            let expired_rejection = r.state == RowState::Rejected && r.data.recorded_at * 1000 < before_ms;
+            !ids.contains(&r.id) && !expired_rejection
+        });
         let removed_rows = before_rows - db.rows.len();
         db.batches.retain(|b| !gone.iter().any(|g| g.id == b.id));
         Ok(Ok((removed_rows + gone.len()) as u64))
@@ -452,9 +496,10 @@ impl owly::analytics::transport::Host for State {
             hook(self);
         }
         match answer {
-            Answer::Status(status, retry_after) => {
-                Ok(Ok(Response { status, retry_after: retry_after.map(str::to_string) }))
-            }
+            Answer::Status(status, retry_after) => Ok(Ok(Response {
+                status,
+                retry_after: retry_after.map(str::to_string),
+            })),
             Answer::Error(e) => Ok(Err(e)),
             Answer::Crash => Err(wasmtime::Error::msg("host process killed during send")),
         }
@@ -469,7 +514,9 @@ impl owly::analytics::clock::Host for State {
 
 impl owly::analytics::entropy::Host for State {
     fn random_bytes(&mut self, len: u32) -> R<Vec<u8>> {
-        let out = (0..len as usize).map(|i| self.entropy[(self.entropy_pos + i) % self.entropy.len()]).collect();
+        let out = (0..len as usize)
+            .map(|i| self.entropy[(self.entropy_pos + i) % self.entropy.len()])
+            .collect();
         self.entropy_pos = (self.entropy_pos + len as usize) % self.entropy.len();
         Ok(out)
     }
@@ -503,5 +550,7 @@ pub fn fields(body: &str) -> (String, String, String, String) {
 
 /// A typical accepted event.
 pub fn finished_event(rows: u64) -> String {
-    format!(r#"{{"name":"owly.export.finished","attributes":{{"format":"csv","rows":{rows},"duration_ms":5400,"tables":3}}}}"#)
+    format!(
+        r#"{{"name":"owly.export.finished","attributes":{{"format":"csv","rows":{rows},"duration_ms":5400,"tables":3}}}}"#
+    )
 }
