@@ -173,7 +173,7 @@ public final class WitTypes {
   public static final FuncType ENTROPY_RANDOM_BYTES =
       FuncType.of("entropy", "random-bytes", list(U8), U32);
   public static final FuncType SETTINGS_GET = FuncType.of("settings", "get", CONFIG);
-  public static final FuncType SETTINGS_MODE = FuncType.of("settings", "mode", MODE);
+  public static final FuncType SETTINGS_MODE = FuncType.of("settings", "current-mode", MODE);
   public static final FuncType SETTINGS_SECRET = FuncType.of("settings", "secret", list(U8));
   public static final FuncType LOG_EMIT =
       FuncType.of("log", "emit", null, LEVEL, STRING, list(COUNTER));

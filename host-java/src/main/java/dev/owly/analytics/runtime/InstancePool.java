@@ -207,6 +207,10 @@ public final class InstancePool implements AutoCloseable {
       } catch (RuntimeException | StackOverflowError e) {
         slot.instance = null;
         throw new GuestCallException(guard.expired() ? "timeout" : failureCode(e), e);
+      } catch (Error e) {
+        // Whatever unwound through the guest left it in an unknown state.
+        slot.instance = null;
+        throw e;
       } finally {
         timer.cancel(false);
         guard.finish();
