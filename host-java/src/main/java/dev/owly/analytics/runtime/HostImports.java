@@ -1,0 +1,201 @@
+package dev.owly.analytics.runtime;
+
+import static dev.owly.analytics.abi.WitTypes.*;
+
+import dev.owly.analytics.abi.CanonicalAbi;
+import dev.owly.analytics.abi.Case;
+import dev.owly.analytics.abi.FuncType;
+import dev.owly.analytics.abi.SpiCodec;
+import dev.owly.analytics.abi.WitTypes;
+import dev.owly.analytics.spi.Capabilities;
+import dev.owly.analytics.spi.StorageException;
+import dev.owly.analytics.spi.TransportException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import run.endive.runtime.HostFunction;
+import run.endive.runtime.ImportFunction;
+import run.endive.wasm.types.FunctionType;
+
+/**
+ * The WIT imports as Endive host functions, each delegating to a capability of {@link
+ * Capabilities}. Capability exceptions become the WIT error cases ({@code storage-error}, {@code
+ * transport-error}) and never unwind through the guest; any other exception of storage or transport
+ * becomes {@code other("host.exception")}. Clock, entropy and settings have no error case in the
+ * WIT: their failure aborts the guest call (the instance is discarded). Log failures are ignored.
+ */
+final class HostImports {
+  /** Longest message passed to the guest inside an error case. */
+  private static final int MAX_ERROR_CODE = 200;
+
+  private HostImports() {}
+
+  /** The context a host function needs from the instance it is linked into. */
+  interface Context {
+    dev.owly.analytics.abi.GuestMemory memory();
+
+    CallGuard guard();
+  }
+
+  static Map<String, CanonicalAbi.HostImpl> impls(Capabilities caps) {
+    return Map.ofEntries(
+        Map.entry(
+            key(STORAGE_APPEND), p -> storage(() -> caps.storage().append(SpiCodec.newRow(p[0])))),
+        Map.entry(
+            key(STORAGE_CLAIM),
+            p ->
+                storage(
+                    () ->
+                        SpiCodec.rows(
+                            caps.storage().claim((Integer) p[0], (Long) p[1], (Long) p[2])))),
+        Map.entry(
+            key(STORAGE_PEEK),
+            p -> storage(() -> SpiCodec.rows(caps.storage().peek((Integer) p[0])))),
+        Map.entry(
+            key(STORAGE_SEAL), p -> storage(() -> caps.storage().seal(SpiCodec.newBatch(p[0])))),
+        Map.entry(
+            key(STORAGE_DUE),
+            p ->
+                storage(
+                    () ->
+                        SpiCodec.batches(
+                            caps.storage().due((Integer) p[0], (Long) p[1], (Long) p[2])))),
+        Map.entry(
+            key(STORAGE_SETTLE),
+            p ->
+                storage(
+                    () -> {
+                      caps.storage().settle((Long) p[0], (Long) p[1], SpiCodec.settlement(p[2]));
+                      return null;
+                    })),
+        Map.entry(
+            key(STORAGE_QUARANTINE),
+            p ->
+                storage(
+                    () -> {
+                      caps.storage().quarantine((long[]) p[0], (String) p[1]);
+                      return null;
+                    })),
+        Map.entry(key(STORAGE_PURGE), p -> storage(() -> caps.storage().purge((Long) p[0]))),
+        Map.entry(key(TRANSPORT_SEND), p -> send(caps, (String) p[0])),
+        Map.entry(key(CLOCK_NOW_MS), p -> caps.clock().nowMs()),
+        Map.entry(key(ENTROPY_RANDOM_BYTES), p -> randomBytes(caps, (Integer) p[0])),
+        Map.entry(key(SETTINGS_GET), p -> SpiCodec.config(caps.settings().get())),
+        Map.entry(key(SETTINGS_MODE), p -> SpiCodec.mode(caps.settings().mode())),
+        Map.entry(key(SETTINGS_SECRET), p -> caps.settings().secret().clone()),
+        Map.entry(
+            key(LOG_EMIT),
+            p -> {
+              try {
+                caps.log().emit(SpiCodec.level(p[0]), (String) p[1], SpiCodec.counters(p[2]));
+              } catch (RuntimeException ignored) {
+                // A failing log must never change what the core does.
+              }
+              return null;
+            }));
+  }
+
+  static String key(FuncType f) {
+    return WitTypes.importModule(f) + "#" + f.name;
+  }
+
+  /** Host functions for the imports the module declares (all must be known). */
+  static List<ImportFunction> functions(
+      Map<String, CanonicalAbi.HostImpl> impls, List<String[]> wanted, Supplier<Context> ctx) {
+    List<ImportFunction> out = new ArrayList<>();
+    for (String[] moduleAndName : wanted) {
+      FuncType ft = find(moduleAndName[0], moduleAndName[1]);
+      CanonicalAbi.HostImpl impl = impls.get(key(ft));
+      FunctionType type =
+          FunctionType.of(
+              ModuleContract.valTypes(ft.importCoreParams()),
+              ModuleContract.valTypes(ft.importCoreResults()));
+      out.add(
+          new HostFunction(
+              moduleAndName[0],
+              moduleAndName[1],
+              type,
+              (instance, args) -> {
+                Context c = ctx.get();
+                return CanonicalAbi.callImport(
+                    c.memory(),
+                    ft,
+                    params -> {
+                      CallGuard guard = c.guard();
+                      guard.enterHost();
+                      try {
+                        return impl.call(params);
+                      } finally {
+                        guard.leaveHost();
+                      }
+                    },
+                    args);
+              }));
+    }
+    return out;
+  }
+
+  private static FuncType find(String module, String name) {
+    for (FuncType f : IMPORTS) {
+      if (WitTypes.importModule(f).equals(module) && f.name.equals(name)) {
+        return f;
+      }
+    }
+    throw new dev.owly.analytics.OwlyException("wasm.unknown-import: " + module + "#" + name);
+  }
+
+  private interface StorageCall {
+    Object run();
+  }
+
+  private static Case storage(StorageCall call) {
+    try {
+      return Case.ok(call.run());
+    } catch (StorageException e) {
+      return Case.err(
+          switch (e.kind()) {
+            case UNAVAILABLE -> new Case(0, code(e.getMessage(), "unavailable"));
+            case LOST_CLAIM -> new Case(1, null);
+            case OTHER -> new Case(2, code(e.getMessage(), "other"));
+          });
+    } catch (RuntimeException e) {
+      return Case.err(new Case(2, "host.exception"));
+    }
+  }
+
+  private static Case send(Capabilities caps, String body) {
+    try {
+      return Case.ok(SpiCodec.response(caps.transport().send(body)));
+    } catch (TransportException e) {
+      return Case.err(
+          switch (e.kind()) {
+            case NOT_CONFIGURED -> new Case(0, null);
+            case TIMEOUT -> new Case(1, null);
+            case CONNECT -> new Case(2, code(e.getMessage(), "connect"));
+            case OTHER -> new Case(3, code(e.getMessage(), "other"));
+          });
+    } catch (RuntimeException e) {
+      return Case.err(new Case(3, "host.exception"));
+    }
+  }
+
+  private static byte[] randomBytes(Capabilities caps, int len) {
+    if (len < 0 || len > 256) {
+      throw new GuestCallException("entropy.bad-length");
+    }
+    byte[] out = caps.entropy().randomBytes(len);
+    if (out == null || out.length != len) {
+      throw new GuestCallException("entropy.short");
+    }
+    return out;
+  }
+
+  /** Capability messages are codes by contract; cap the length anyway. */
+  private static String code(String message, String fallback) {
+    if (message == null || message.isEmpty()) {
+      return fallback;
+    }
+    return message.length() > MAX_ERROR_CODE ? message.substring(0, MAX_ERROR_CODE) : message;
+  }
+}
