@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /** The SQL differences between the supported databases, kept to column types. */
-enum Dialect {
+public enum Dialect {
   H2("CHARACTER VARYING(1048576)"),
   POSTGRESQL("TEXT");
 
@@ -17,7 +17,12 @@ enum Dialect {
     this.textType = textType;
   }
 
-  static Dialect of(Connection connection) throws SQLException {
+  /** A column type for long text on this database. */
+  public String textType() {
+    return textType;
+  }
+
+  public static Dialect of(Connection connection) throws SQLException {
     String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
     if (product.contains("h2")) {
       return H2;
