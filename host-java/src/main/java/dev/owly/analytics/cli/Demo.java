@@ -36,10 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * {@code owly demo}: the whole pipeline on one machine, offline. An H2 database in the data
- * folder, a reference collector on 127.0.0.1 (random port, plain HTTP: loopback only), mode
- * remote; records a realistic stream of feature events, some of which the filter must reject,
- * flushes, and checks that the collector verified and stored every accepted row.
+ * {@code owly demo}: the whole pipeline on one machine, offline. An H2 database in the data folder,
+ * a reference collector on 127.0.0.1 (random port, plain HTTP: loopback only), mode remote; records
+ * a realistic stream of feature events, some of which the filter must reject, flushes, and checks
+ * that the collector verified and stored every accepted row.
  */
 final class Demo {
   static final int VALID_EVENTS = 180;
@@ -124,12 +124,21 @@ final class Demo {
             if (v.accepted()) {
               accepted++;
             } else {
-              rejected.merge(v.rule() + (v.field() == null || v.field().isEmpty() ? "" : " at " + v.field()), 1, Integer::sum);
+              rejected.merge(
+                  v.rule() + (v.field() == null || v.field().isEmpty() ? "" : " at " + v.field()),
+                  1,
+                  Integer::sum);
             }
           }
           int rejectedTotal = rejected.values().stream().mapToInt(Integer::intValue).sum();
-          out.println("Recorded " + events.size() + " events: " + accepted + " accepted, "
-              + rejectedTotal + " rejected by the filter (fail closed):");
+          out.println(
+              "Recorded "
+                  + events.size()
+                  + " events: "
+                  + accepted
+                  + " accepted, "
+                  + rejectedTotal
+                  + " rejected by the filter (fail closed):");
           rejected.forEach((rule, n) -> out.printf("  %4d  %s%n", n, rule));
           out.println();
 
@@ -137,18 +146,36 @@ final class Demo {
           long[] after = collectorStore.counts();
           long payloadsStored = after[0] - before[0];
           long rowsStored = after[1] - before[1];
-          out.println("Flush: " + report.sealed() + " batches sealed, " + report.delivered()
-              + " delivered (" + report.rowsDelivered() + " rows), " + report.retrying()
-              + " retrying, " + report.failed() + " failed"
-              + (report.stopped() == null ? "" : ", stopped: " + report.stopped()));
-          out.println("Collector: " + received.get() + " payloads received, " + payloadsStored
-              + " verified and stored (" + rowsStored + " rows); answers " + collector.counts());
+          out.println(
+              "Flush: "
+                  + report.sealed()
+                  + " batches sealed, "
+                  + report.delivered()
+                  + " delivered ("
+                  + report.rowsDelivered()
+                  + " rows), "
+                  + report.retrying()
+                  + " retrying, "
+                  + report.failed()
+                  + " failed"
+                  + (report.stopped() == null ? "" : ", stopped: " + report.stopped()));
+          out.println(
+              "Collector: "
+                  + received.get()
+                  + " payloads received, "
+                  + payloadsStored
+                  + " verified and stored ("
+                  + rowsStored
+                  + " rows); answers "
+                  + collector.counts());
           Map<String, Long> states = storage.eventCounts();
           out.println("Instance event table by state: " + states);
           if (payloadDir != null) {
-            out.println("Payloads saved byte-exact in " + payloadDir.toAbsolutePath()
-                + " (received.jsonl, secret.hex): re-verify with `owly verify --secret-hex"
-                + " $(cat secret.hex) --at <received_at> payload-0001.json`");
+            out.println(
+                "Payloads saved byte-exact in "
+                    + payloadDir.toAbsolutePath()
+                    + " (received.jsonl, secret.hex): re-verify with `owly verify --secret-hex"
+                    + " $(cat secret.hex) --at <received_at> payload-0001.json`");
           }
 
           List<String> problems = new ArrayList<>();
@@ -172,8 +199,9 @@ final class Demo {
             problems.forEach(p -> err.println("owly demo: FAILED: " + p));
             return 1;
           }
-          out.println("OK: every accepted event was stored locally first, sealed, sent once,"
-              + " and verified by the collector (content hash + OCRA otp).");
+          out.println(
+              "OK: every accepted event was stored locally first, sealed, sent once,"
+                  + " and verified by the collector (content hash + OCRA otp).");
           if (a.flag("--keep-running")) {
             out.println("Serving " + collector.uri() + " until interrupted (Ctrl-C).");
             out.flush();
@@ -260,7 +288,10 @@ final class Demo {
     return "{\"name\":" + Json.quote(name) + ",\"attributes\":{" + attributes + "}}";
   }
 
-  /** A JSON value for a kind rendered as {@code one-of(a|b)}, {@code integer(0..9)}, {@code boolean}. */
+  /**
+   * A JSON value for a kind rendered as {@code one-of(a|b)}, {@code integer(0..9)}, {@code
+   * boolean}.
+   */
   static String value(String kind, Random random) {
     if (kind.startsWith("one-of(") && kind.endsWith(")")) {
       String[] options = kind.substring(7, kind.length() - 1).split("\\|");

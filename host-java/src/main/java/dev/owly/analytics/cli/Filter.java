@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * {@code owly filter}: JSONL events in, exactly one JSON line out per input line (blank and
- * broken lines included, so line numbers match): {@code {"ok":true,"row":{…}}} or {@code
+ * {@code owly filter}: JSONL events in, exactly one JSON line out per input line (blank and broken
+ * lines included, so line numbers match): {@code {"ok":true,"row":{…}}} or {@code
  * {"ok":false,"rule":"…","field":"…"}}. Input is read as bytes and decoded strictly; a line longer
  * than {@link #MAX_LINE_BYTES} is skipped to its end without being held in memory.
  */
@@ -124,8 +124,11 @@ final class Filter {
   }
 
   static String rejection(String rule, String field) {
-    return "{\"ok\":false,\"rule\":" + Json.quote(rule) + ",\"field\":"
-        + Json.quote(field == null ? "" : field) + "}";
+    return "{\"ok\":false,\"rule\":"
+        + Json.quote(rule)
+        + ",\"field\":"
+        + Json.quote(field == null ? "" : field)
+        + "}";
   }
 
   private static String decodeStrict(byte[] bytes, int len) {

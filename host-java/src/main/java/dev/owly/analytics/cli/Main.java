@@ -118,8 +118,7 @@ public final class Main {
         (level, code, counts) -> {});
   }
 
-  private static int filter(List<String> rest, InputStream in, PrintStream out)
-      throws IOException {
+  private static int filter(List<String> rest, InputStream in, PrintStream out) throws IOException {
     if (!rest.isEmpty()) {
       throw new UsageException("filter takes no arguments");
     }
@@ -170,10 +169,19 @@ public final class Main {
       try (Core core = Core.builder(offline()).withPoolSize(1).build()) {
         Decoded d = core.decode(body);
         out.println(
-            "{\"nonce\":\"" + Long.toUnsignedString(d.nonce()) + "\",\"contentHash\":"
-                + Json.quote(d.contentHash()) + ",\"hashOk\":" + d.hashOk() + ",\"otp\":"
-                + Json.quote(d.otp()) + ",\"rowCount\":" + d.rowCount() + ",\"data\":"
-                + d.dataJson() + "}");
+            "{\"nonce\":\""
+                + Long.toUnsignedString(d.nonce())
+                + "\",\"contentHash\":"
+                + Json.quote(d.contentHash())
+                + ",\"hashOk\":"
+                + d.hashOk()
+                + ",\"otp\":"
+                + Json.quote(d.otp())
+                + ",\"rowCount\":"
+                + d.rowCount()
+                + ",\"data\":"
+                + d.dataJson()
+                + "}");
         if (!d.hashOk()) {
           err.println("owly: hash-mismatch");
           return 1;
@@ -202,10 +210,17 @@ public final class Main {
       try (Core core = Core.builder(offline()).withPoolSize(1).build()) {
         Verified v = core.verify(body, secret, at, 1);
         out.println(
-            "{\"valid\":true,\"nonce\":\"" + Long.toUnsignedString(v.nonce())
-                + "\",\"contentHash\":" + Json.quote(v.contentHash()) + ",\"tenant\":"
-                + Json.quote(v.tenant()) + ",\"rowCount\":" + v.rowCount() + ",\"stepOffset\":"
-                + v.stepOffset() + "}");
+            "{\"valid\":true,\"nonce\":\""
+                + Long.toUnsignedString(v.nonce())
+                + "\",\"contentHash\":"
+                + Json.quote(v.contentHash())
+                + ",\"tenant\":"
+                + Json.quote(v.tenant())
+                + ",\"rowCount\":"
+                + v.rowCount()
+                + ",\"stepOffset\":"
+                + v.stepOffset()
+                + "}");
         return 0;
       }
     } catch (PayloadException e) {
@@ -248,7 +263,9 @@ public final class Main {
       if (a.get("--keystore") == null) {
         throw new UsageException("--https needs --keystore");
       }
-      tls = serverTls(Path.of(a.get("--keystore")), a.options.getOrDefault("--keystore-password", ""));
+      tls =
+          serverTls(
+              Path.of(a.get("--keystore")), a.options.getOrDefault("--keystore-password", ""));
     }
     Files.createDirectories(data);
     if (secret == null) {

@@ -13,9 +13,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The collector's own tables: {@code OWLY_COLLECTOR_PAYLOAD} (one row per accepted nonce, with
- * the exact body) and {@code OWLY_COLLECTOR_ROW} (the rows it carried). The nonce is the primary
- * key, which is what makes de-duplication safe under concurrent requests.
+ * The collector's own tables: {@code OWLY_COLLECTOR_PAYLOAD} (one row per accepted nonce, with the
+ * exact body) and {@code OWLY_COLLECTOR_ROW} (the rows it carried). The nonce is the primary key,
+ * which is what makes de-duplication safe under concurrent requests.
  */
 public final class CollectorStore {
   static final String PAYLOADS = "\"OWLY_COLLECTOR_PAYLOAD\"";
@@ -39,21 +39,29 @@ public final class CollectorStore {
         Statement s = c.createStatement()) {
       String text = Dialect.of(c).textType();
       s.execute(
-          "CREATE TABLE IF NOT EXISTS " + PAYLOADS + " ("
+          "CREATE TABLE IF NOT EXISTS "
+              + PAYLOADS
+              + " ("
               + "\"NONCE\" BIGINT NOT NULL PRIMARY KEY,"
               + "\"CONTENT_HASH\" VARCHAR(40) NOT NULL,"
               + "\"TENANT\" VARCHAR(64) NOT NULL,"
               + "\"ROW_COUNT\" INTEGER NOT NULL,"
               + "\"STEP_OFFSET\" INTEGER NOT NULL,"
               + "\"RECEIVED_AT\" BIGINT NOT NULL,"
-              + "\"BODY\" " + text + " NOT NULL)");
+              + "\"BODY\" "
+              + text
+              + " NOT NULL)");
       s.execute(
-          "CREATE TABLE IF NOT EXISTS " + ROWS + " ("
+          "CREATE TABLE IF NOT EXISTS "
+              + ROWS
+              + " ("
               + "\"NONCE\" BIGINT NOT NULL,"
               + "\"ROW_ID\" BIGINT NOT NULL,"
               + "\"TENANT\" VARCHAR(64) NOT NULL,"
               + "\"NAME\" VARCHAR(255) NOT NULL,"
-              + "\"ROW_JSON\" " + text + " NOT NULL,"
+              + "\"ROW_JSON\" "
+              + text
+              + " NOT NULL,"
               + "PRIMARY KEY (\"NONCE\", \"ROW_ID\"))");
     } catch (SQLException e) {
       throw new OwlyException("collector.store.schema", e);
@@ -62,8 +70,13 @@ public final class CollectorStore {
 
   /** Stores a verified payload unless its nonce was seen; one transaction. */
   public Outcome store(
-      long nonce, String contentHash, String tenant, int stepOffset, long receivedAt,
-      String body, List<String> rows) {
+      long nonce,
+      String contentHash,
+      String tenant,
+      int stepOffset,
+      long receivedAt,
+      String body,
+      List<String> rows) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -130,7 +143,10 @@ public final class CollectorStore {
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(
-                "SELECT (SELECT COUNT(*) FROM " + PAYLOADS + "), (SELECT COUNT(*) FROM " + ROWS
+                "SELECT (SELECT COUNT(*) FROM "
+                    + PAYLOADS
+                    + "), (SELECT COUNT(*) FROM "
+                    + ROWS
                     + ")")) {
       r.next();
       return new long[] {r.getLong(1), r.getLong(2)};

@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Splits the core's canonical {@code {"dataRows":[…]}} text (already strictly decoded by the
- * core) into one JSON text per row, and reads the leading fields every row starts with.
+ * Splits the core's canonical {@code {"dataRows":[…]}} text (already strictly decoded by the core)
+ * into one JSON text per row, and reads the leading fields every row starts with.
  */
 final class DataRows {
   private static final String PREFIX = "{\"dataRows\":[";
   private static final Pattern HEAD =
-      Pattern.compile("^\\{\"ID\":\"(\\d{1,20})\",\"ProductTenant\":\"([A-Z0-9-]{1,64})\",\"Name\":\"([a-z0-9._<>-]{1,255})\"");
+      Pattern.compile(
+          "^\\{\"ID\":\"(\\d{1,20})\",\"ProductTenant\":\"([A-Z0-9-]{1,64})\",\"Name\":\"([a-z0-9._<>-]{1,255})\"");
 
   /** The fields every row starts with. */
   record Head(long id, String tenant, String name) {}

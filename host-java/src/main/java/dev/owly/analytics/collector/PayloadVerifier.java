@@ -9,7 +9,9 @@ import dev.owly.analytics.core.Verified;
 
 /** The core's {@code inspect} functions the collector needs; faked in unit tests. */
 public interface PayloadVerifier {
-  /** Decodes a body strictly (hash recomputed, otp not checked); throws {@link PayloadException}. */
+  /**
+   * Decodes a body strictly (hash recomputed, otp not checked); throws {@link PayloadException}.
+   */
   Decoded decode(String body);
 
   /** Fully verifies a body; throws {@link PayloadException}. */

@@ -23,15 +23,16 @@ import javax.sql.DataSource;
 
 /**
  * Settings stored in {@code AO_OWLY_SETTING_AO} (key/value), read fresh on every call so that a
- * change made by the admin page on any node applies before the next send. Missing or invalid
- * values fall back to safe defaults: mode {@code local}, no collector, keep forever, built-in
- * limits. The secret is created on first use (32 bytes from {@link SecureRandom}) and stored as
- * hex; it is never logged or shown by {@link #toString()}.
+ * change made by the admin page on any node applies before the next send. Missing or invalid values
+ * fall back to safe defaults: mode {@code local}, no collector, keep forever, built-in limits. The
+ * secret is created on first use (32 bytes from {@link SecureRandom}) and stored as hex; it is
+ * never logged or shown by {@link #toString()}.
  */
 public final class JdbcSettings implements Settings {
   private static final Pattern SERVER_ID = Pattern.compile("[A-Z0-9]{4}(-[A-Z0-9]{4}){3}");
   private static final String TABLE = "\"" + Schema.SETTING_TABLE + "\"";
-  private static final char[] SERVER_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+  private static final char[] SERVER_ID_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
   private final DataSource dataSource;
   private final SecureRandom random = new SecureRandom();

@@ -14,9 +14,7 @@ public final class DataSources {
   /** An embedded H2 database in {@code dir} (file {@code owly.mv.db}), pooled, for one JVM. */
   public static JdbcConnectionPool h2File(Path dir) {
     requireNonNull(dir, "dir");
-    String url =
-        "jdbc:h2:file:" + dir.toAbsolutePath().resolve("owly")
-            + ";LOCK_TIMEOUT=10000";
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("owly") + ";LOCK_TIMEOUT=10000";
     return JdbcConnectionPool.create(url, "sa", "");
   }
 

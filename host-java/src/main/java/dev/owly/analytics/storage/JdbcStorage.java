@@ -26,12 +26,12 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The core's {@code storage} import over JDBC (H2 or PostgreSQL). Every method is one
- * transaction that either commits whole or changes nothing. Several nodes may share the database:
- * pending rows are claimed with leases ({@code CLAIMED_BY}/{@code CLAIM_UNTIL}) and due batches
- * with leases ({@code LEASED_BY}/{@code LEASE_UNTIL}); candidates are locked with {@code SELECT …
- * FOR UPDATE SKIP LOCKED} (PostgreSQL and H2 2.3) and taken with an UPDATE that repeats the lease
- * predicate, so a row is never held by two nodes at once.
+ * The core's {@code storage} import over JDBC (H2 or PostgreSQL). Every method is one transaction
+ * that either commits whole or changes nothing. Several nodes may share the database: pending rows
+ * are claimed with leases ({@code CLAIMED_BY}/{@code CLAIM_UNTIL}) and due batches with leases
+ * ({@code LEASED_BY}/{@code LEASE_UNTIL}); candidates are locked with {@code SELECT … FOR UPDATE
+ * SKIP LOCKED} (PostgreSQL and H2 2.3) and taken with an UPDATE that repeats the lease predicate,
+ * so a row is never held by two nodes at once.
  */
 public final class JdbcStorage implements Storage {
   static final String PENDING = "pending";
@@ -163,7 +163,8 @@ public final class JdbcStorage implements Storage {
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
-                  "INSERT INTO " + EVENTS
+                  "INSERT INTO "
+                      + EVENTS
                       + " (\"NAME\", \"TENANT\", \"PRODUCT_VERSION\", \"APP_VERSION\","
                       + " \"RECORDED_AT\", \"ATTRIBUTES\", \"STATE\") VALUES (?, ?, ?, ?, ?, ?, ?)",
                   new String[] {"ID"})) {
@@ -196,7 +197,8 @@ public final class JdbcStorage implements Storage {
           List<Long> candidates = new ArrayList<>();
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT \"ID\" FROM " + EVENTS
+                  "SELECT \"ID\" FROM "
+                      + EVENTS
                       + " WHERE \"STATE\" = ? AND (\"CLAIMED_BY\" IS NULL OR \"CLAIM_UNTIL\" < ?)"
                       + " ORDER BY \"ID\" LIMIT ? FOR UPDATE SKIP LOCKED")) {
             p.setString(1, PENDING);
@@ -216,7 +218,9 @@ public final class JdbcStorage implements Storage {
           List<Long> taken = new ArrayList<>();
           try (PreparedStatement u =
               c.prepareStatement(
-                  "UPDATE " + EVENTS + " SET \"CLAIMED_BY\" = ?, \"CLAIM_UNTIL\" = ?"
+                  "UPDATE "
+                      + EVENTS
+                      + " SET \"CLAIMED_BY\" = ?, \"CLAIM_UNTIL\" = ?"
                       + " WHERE \"ID\" = ? AND \"STATE\" = ?"
                       + " AND (\"CLAIMED_BY\" IS NULL OR \"CLAIM_UNTIL\" < ?)")) {
             for (long id : candidates) {
@@ -241,8 +245,13 @@ public final class JdbcStorage implements Storage {
     }
     try (PreparedStatement p =
         c.prepareStatement(
-            "SELECT " + ROW_COLUMNS + " FROM " + EVENTS + " WHERE \"ID\" IN ("
-                + placeholders(ids.size()) + ") ORDER BY \"ID\"")) {
+            "SELECT "
+                + ROW_COLUMNS
+                + " FROM "
+                + EVENTS
+                + " WHERE \"ID\" IN ("
+                + placeholders(ids.size())
+                + ") ORDER BY \"ID\"")) {
       for (int i = 0; i < ids.size(); i++) {
         p.setLong(i + 1, ids.get(i));
       }
@@ -282,7 +291,10 @@ public final class JdbcStorage implements Storage {
           List<Row> rows = new ArrayList<>();
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT " + ROW_COLUMNS + " FROM " + EVENTS
+                  "SELECT "
+                      + ROW_COLUMNS
+                      + " FROM "
+                      + EVENTS
                       + " WHERE \"STATE\" = ? ORDER BY \"ID\" LIMIT ?")) {
             p.setString(1, PENDING);
             p.setInt(2, limit);
@@ -313,8 +325,11 @@ public final class JdbcStorage implements Storage {
           long leaseUntil;
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT COUNT(*), MIN(\"CLAIM_UNTIL\") FROM " + EVENTS
-                      + " WHERE \"ID\" IN (" + placeholders(ids.length) + ")"
+                  "SELECT COUNT(*), MIN(\"CLAIM_UNTIL\") FROM "
+                      + EVENTS
+                      + " WHERE \"ID\" IN ("
+                      + placeholders(ids.length)
+                      + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" >= ?")) {
             int i = 1;
             for (long id : ids) {
@@ -331,7 +346,8 @@ public final class JdbcStorage implements Storage {
           long ledgerId;
           try (PreparedStatement p =
               c.prepareStatement(
-                  "INSERT INTO " + LEDGER
+                  "INSERT INTO "
+                      + LEDGER
                       + " (\"NONCE\", \"CONTENT_HASH\", \"DATA_ENCODED\", \"ROW_COUNT\", \"STATUS\","
                       + " \"ATTEMPTS\", \"SEALED_AT\", \"NEXT_ATTEMPT_AT\", \"LEASED_BY\","
                       + " \"LEASE_UNTIL\") VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
@@ -355,8 +371,12 @@ public final class JdbcStorage implements Storage {
           // otherwise the whole transaction, ledger row included, is rolled back.
           try (PreparedStatement u =
               c.prepareStatement(
-                  "UPDATE " + EVENTS + " SET \"STATE\" = ?, \"BATCH_ID\" = ?"
-                      + " WHERE \"ID\" IN (" + placeholders(ids.length) + ")"
+                  "UPDATE "
+                      + EVENTS
+                      + " SET \"STATE\" = ?, \"BATCH_ID\" = ?"
+                      + " WHERE \"ID\" IN ("
+                      + placeholders(ids.length)
+                      + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" >= ?")) {
             int i = 1;
             u.setString(i++, SEALED);
@@ -386,7 +406,8 @@ public final class JdbcStorage implements Storage {
           List<Long> candidates = new ArrayList<>();
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT \"ID\" FROM " + LEDGER
+                  "SELECT \"ID\" FROM "
+                      + LEDGER
                       + " WHERE \"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?"
                       + " AND (\"LEASED_BY\" IS NULL OR \"LEASE_UNTIL\" < ?)"
                       + " ORDER BY \"ID\" LIMIT ? FOR UPDATE SKIP LOCKED")) {
@@ -404,7 +425,9 @@ public final class JdbcStorage implements Storage {
           List<Long> taken = new ArrayList<>();
           try (PreparedStatement u =
               c.prepareStatement(
-                  "UPDATE " + LEDGER + " SET \"LEASED_BY\" = ?, \"LEASE_UNTIL\" = ?"
+                  "UPDATE "
+                      + LEDGER
+                      + " SET \"LEASED_BY\" = ?, \"LEASE_UNTIL\" = ?"
                       + " WHERE \"ID\" = ? AND \"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?"
                       + " AND (\"LEASED_BY\" IS NULL OR \"LEASE_UNTIL\" < ?)")) {
             for (long id : candidates) {
@@ -427,8 +450,11 @@ public final class JdbcStorage implements Storage {
           try (PreparedStatement p =
               c.prepareStatement(
                   "SELECT \"ID\", \"NONCE\", \"DATA_ENCODED\", \"CONTENT_HASH\", \"ROW_COUNT\","
-                      + " \"ATTEMPTS\" FROM " + LEDGER + " WHERE \"ID\" IN ("
-                      + placeholders(taken.size()) + ") ORDER BY \"ID\"")) {
+                      + " \"ATTEMPTS\" FROM "
+                      + LEDGER
+                      + " WHERE \"ID\" IN ("
+                      + placeholders(taken.size())
+                      + ") ORDER BY \"ID\"")) {
             for (int i = 0; i < taken.size(); i++) {
               p.setLong(i + 1, taken.get(i));
             }
@@ -480,7 +506,9 @@ public final class JdbcStorage implements Storage {
           // that took it from due(). Settling releases the lease.
           try (PreparedStatement u =
               c.prepareStatement(
-                  "UPDATE " + LEDGER + " SET \"STATUS\" = ?, \"ATTEMPTS\" = \"ATTEMPTS\" + 1,"
+                  "UPDATE "
+                      + LEDGER
+                      + " SET \"STATUS\" = ?, \"ATTEMPTS\" = \"ATTEMPTS\" + 1,"
                       + " \"NEXT_ATTEMPT_AT\" = ?, \"LAST_STATUS\" = ?, \"REASON\" = ?,"
                       + " \"SETTLED_AT\" = ?, \"LEASED_BY\" = NULL, \"LEASE_UNTIL\" = NULL"
                       + " WHERE \"ID\" = ? AND \"STATUS\" IN (?, ?) AND \"LEASED_BY\" = ?")) {
@@ -504,7 +532,9 @@ public final class JdbcStorage implements Storage {
           if (!status.equals(RETRY)) {
             try (PreparedStatement u =
                 c.prepareStatement(
-                    "UPDATE " + EVENTS + " SET \"STATE\" = ?, \"CLAIMED_BY\" = NULL,"
+                    "UPDATE "
+                        + EVENTS
+                        + " SET \"STATE\" = ?, \"CLAIMED_BY\" = NULL,"
                         + " \"CLAIM_UNTIL\" = NULL WHERE \"BATCH_ID\" = ?")) {
               u.setString(1, status);
               u.setLong(2, batchId);
@@ -537,9 +567,13 @@ public final class JdbcStorage implements Storage {
         c -> {
           try (PreparedStatement u =
               c.prepareStatement(
-                  "UPDATE " + EVENTS + " SET \"STATE\" = ?, \"REJECT_RULE\" = ?,"
+                  "UPDATE "
+                      + EVENTS
+                      + " SET \"STATE\" = ?, \"REJECT_RULE\" = ?,"
                       + " \"CLAIMED_BY\" = NULL, \"CLAIM_UNTIL\" = NULL"
-                      + " WHERE \"ID\" IN (" + placeholders(ids.length) + ")"
+                      + " WHERE \"ID\" IN ("
+                      + placeholders(ids.length)
+                      + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ?")) {
             int i = 1;
             u.setString(i++, REJECTED);
@@ -564,8 +598,7 @@ public final class JdbcStorage implements Storage {
         c -> {
           long deleted = 0;
           String settled =
-              "SELECT \"ID\" FROM " + LEDGER
-                  + " WHERE \"STATUS\" IN (?, ?) AND \"SETTLED_AT\" < ?";
+              "SELECT \"ID\" FROM " + LEDGER + " WHERE \"STATUS\" IN (?, ?) AND \"SETTLED_AT\" < ?";
           try (PreparedStatement d =
               c.prepareStatement(
                   "DELETE FROM " + EVENTS + " WHERE \"BATCH_ID\" IN (" + settled + ")")) {
@@ -579,7 +612,9 @@ public final class JdbcStorage implements Storage {
           }
           try (PreparedStatement d =
               c.prepareStatement(
-                  "DELETE FROM " + EVENTS + " WHERE \"STATE\" = ? AND \"RECORDED_AT\" * 1000 < ?")) {
+                  "DELETE FROM "
+                      + EVENTS
+                      + " WHERE \"STATE\" = ? AND \"RECORDED_AT\" * 1000 < ?")) {
             d.setString(1, REJECTED);
             d.setLong(2, beforeMs);
             deleted += d.executeUpdate();
@@ -651,7 +686,8 @@ public final class JdbcStorage implements Storage {
           try (Statement s = c.createStatement();
               ResultSet r =
                   s.executeQuery(
-                      "SELECT \"STATE\", COUNT(*) FROM " + EVENTS
+                      "SELECT \"STATE\", COUNT(*) FROM "
+                          + EVENTS
                           + " GROUP BY \"STATE\" ORDER BY \"STATE\"")) {
             while (r.next()) {
               counts.put(r.getString(1), r.getLong(2));
@@ -664,7 +700,8 @@ public final class JdbcStorage implements Storage {
   private static final String LEDGER_SELECT =
       "SELECT \"ID\", \"NONCE\", \"CONTENT_HASH\", \"DATA_ENCODED\", \"ROW_COUNT\", \"STATUS\","
           + " \"ATTEMPTS\", \"SEALED_AT\", \"NEXT_ATTEMPT_AT\", \"LAST_STATUS\", \"REASON\","
-          + " \"SETTLED_AT\" FROM " + LEDGER;
+          + " \"SETTLED_AT\" FROM "
+          + LEDGER;
 
   private static LedgerEntry toLedgerEntry(ResultSet r) throws SQLException {
     return new LedgerEntry(

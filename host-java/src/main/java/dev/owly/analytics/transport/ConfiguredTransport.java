@@ -10,9 +10,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A transport that follows the configured collector URL: read on every send, so the admin's
- * change applies at once; no URL is {@code not-configured}; a URL that {@link HttpsTransport}
- * refuses (plain HTTP off loopback) is a {@code connect("config")} error, never a send.
+ * A transport that follows the configured collector URL: read on every send, so the admin's change
+ * applies at once; no URL is {@code not-configured}; a URL that {@link HttpsTransport} refuses
+ * (plain HTTP off loopback) is a {@code connect("config")} error, never a send.
  */
 public final class ConfiguredTransport implements Transport {
   private final Supplier<Optional<String>> url;

@@ -36,8 +36,8 @@ import javax.net.ssl.TrustManagerFactory;
  * POSTs the exact wire-format body to the collector on {@link HttpClient}. Certificates are
  * verified (against the JVM's trust store, or a given one); redirects are never followed (a 3xx
  * goes back to the core as a status, which fails the batch for good rather than sending it
- * somewhere else); the JVM's proxy settings apply. Plain {@code http://} is refused unless the
- * host is a loopback literal. The body is never logged; failures become short codes.
+ * somewhere else); the JVM's proxy settings apply. Plain {@code http://} is refused unless the host
+ * is a loopback literal. The body is never logged; failures become short codes.
  */
 public final class HttpsTransport implements Transport {
   private final URI uri;
@@ -59,7 +59,9 @@ public final class HttpsTransport implements Transport {
     this.client = client.build();
   }
 
-  /** A builder for the collector at {@code url} ({@code https://…}, or {@code http://} on loopback). */
+  /**
+   * A builder for the collector at {@code url} ({@code https://…}, or {@code http://} on loopback).
+   */
   public static Builder builder(String url) {
     return new Builder(url);
   }

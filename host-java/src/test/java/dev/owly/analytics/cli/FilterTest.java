@@ -39,7 +39,9 @@ class FilterTest {
             })
         .run(input, out);
     String text = out.toString(StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1)).subList(0, text.split("\n", -1).length - 1);
+    return text.isEmpty()
+        ? List.of()
+        : List.of(text.split("\n", -1)).subList(0, text.split("\n", -1).length - 1);
   }
 
   static byte[] utf8(String s) {
@@ -74,7 +76,9 @@ class FilterTest {
 
   @Test
   void invalidUtf8IsRejectedPerLineWithoutReachingTheCore() throws IOException {
-    byte[] input = {'{', (byte) 0xC3, (byte) 0x28, '}', '\n', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'};
+    byte[] input = {
+      '{', (byte) 0xC3, (byte) 0x28, '}', '\n', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'
+    };
     List<String> out = filter(input);
     assertEquals(
         List.of(
@@ -105,7 +109,8 @@ class FilterTest {
     java.util.Arrays.fill(line, (byte) ' ');
     line[0] = '{';
     line[line.length - 1] = '}';
-    assertEquals(List.of("{\"ok\":false,\"rule\":\"json.malformed\",\"field\":\"event\"}"), filter(line));
+    assertEquals(
+        List.of("{\"ok\":false,\"rule\":\"json.malformed\",\"field\":\"event\"}"), filter(line));
   }
 
   @Test

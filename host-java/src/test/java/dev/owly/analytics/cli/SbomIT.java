@@ -26,7 +26,9 @@ class SbomIT {
   @Test
   void theJarsSbomListsMavenDependencies() throws Exception {
     String bom = bom();
-    assertTrue(bom.contains("\"bomFormat\" : \"CycloneDX\"") || bom.contains("\"bomFormat\": \"CycloneDX\""));
+    assertTrue(
+        bom.contains("\"bomFormat\" : \"CycloneDX\"")
+            || bom.contains("\"bomFormat\": \"CycloneDX\""));
     assertTrue(bom.contains("pkg:maven/com.h2database/h2@"), "h2");
     assertTrue(bom.contains("pkg:maven/org.postgresql/postgresql@"), "postgresql");
   }

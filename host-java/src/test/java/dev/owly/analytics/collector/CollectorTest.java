@@ -31,8 +31,10 @@ class CollectorTest {
   static final String TENANT = "FAKE-TNNT-0000-0001";
   static final String OTHER_TENANT = "FAKE-TNNT-0000-0002";
   static final byte[] SECRET = "test-secret-not-real-0001".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] OTHER_SECRET = "test-secret-not-real-0002".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] WRONG_SECRET = "test-secret-wrong-wrong-01".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] OTHER_SECRET =
+      "test-secret-not-real-0002".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] WRONG_SECRET =
+      "test-secret-wrong-wrong-01".getBytes(StandardCharsets.US_ASCII);
 
   @TempDir Path dir;
   JdbcConnectionPool pool;
@@ -153,7 +155,10 @@ class CollectorTest {
     byte[] invalidUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}'};
     assertEquals(
         new Answer(400, "{\"status\":\"encoding\"}", null),
-        post(Collector.PATH, "application/json", HttpRequest.BodyPublishers.ofByteArray(invalidUtf8)));
+        post(
+            Collector.PATH,
+            "application/json",
+            HttpRequest.BodyPublishers.ofByteArray(invalidUtf8)));
   }
 
   @Test
@@ -176,8 +181,10 @@ class CollectorTest {
 
   @Test
   void onlyPostOfJsonToTheCollectPathIsServed() throws Exception {
-    assertEquals(404, post("/other", "application/json", HttpRequest.BodyPublishers.noBody()).status());
-    assertEquals(415, post(Collector.PATH, "text/plain", HttpRequest.BodyPublishers.ofString("x")).status());
+    assertEquals(
+        404, post("/other", "application/json", HttpRequest.BodyPublishers.noBody()).status());
+    assertEquals(
+        415, post(Collector.PATH, "text/plain", HttpRequest.BodyPublishers.ofString("x")).status());
     HttpResponse<String> get =
         http.send(
             HttpRequest.newBuilder(collector.uri()).GET().build(),

@@ -12,9 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Stands in for the core in unit tests: parses the v1 envelope, checks the content hash for
- * real, and accepts an otp equal to {@link #otpFor(byte[])} (not OCRA: the real core's OCRA is
- * covered by the integration tests).
+ * Stands in for the core in unit tests: parses the v1 envelope, checks the content hash for real,
+ * and accepts an otp equal to {@link #otpFor(byte[])} (not OCRA: the real core's OCRA is covered by
+ * the integration tests).
  */
 final class FakeVerifier implements PayloadVerifier {
   private static final Pattern ENVELOPE =
@@ -30,7 +30,8 @@ final class FakeVerifier implements PayloadVerifier {
     try {
       return HexFormat.of()
           .withUpperCase()
-          .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.US_ASCII)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.US_ASCII)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -41,12 +42,22 @@ final class FakeVerifier implements PayloadVerifier {
     String data = "{\"dataRows\":[" + String.join(",", rows) + "]}";
     String encoded = Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8));
     String hash = sha1Hex(nonce + ":" + encoded);
-    return "{\"dataEncoded\":\"" + encoded + "\",\"nonce\":\"" + nonce + "\",\"contentHash\":\""
-        + hash + "\",\"otp\":\"" + otpFor(secret) + "\"}";
+    return "{\"dataEncoded\":\""
+        + encoded
+        + "\",\"nonce\":\""
+        + nonce
+        + "\",\"contentHash\":\""
+        + hash
+        + "\",\"otp\":\""
+        + otpFor(secret)
+        + "\"}";
   }
 
   static String row(long id, String tenant) {
-    return "{\"ID\":\"" + id + "\",\"ProductTenant\":\"" + tenant
+    return "{\"ID\":\""
+        + id
+        + "\",\"ProductTenant\":\""
+        + tenant
         + "\",\"Name\":\"owly.view.settings\",\"ProductVersion\":\"9.12.15\","
         + "\"UpdateDate\":\"2025-02-13T08:06:44Z\",\"AppVersion\":\"0.9.9-test\"}";
   }
@@ -65,7 +76,11 @@ final class FakeVerifier implements PayloadVerifier {
     }
     boolean hashOk = sha1Hex(m.group(2) + ":" + m.group(1)).equals(m.group(3));
     return new Decoded(
-        Long.parseLong(m.group(2)), m.group(3), hashOk, m.group(4), data,
+        Long.parseLong(m.group(2)),
+        m.group(3),
+        hashOk,
+        m.group(4),
+        data,
         DataRows.split(data).size());
   }
 

@@ -71,7 +71,8 @@ abstract class StorageContractTest {
   }
 
   NewBatch batch(long nonce, List<Row> rows, long nowMs) {
-    return new NewBatch(nonce, "ZGF0YQ==", "0123456789ABCDEF0123456789ABCDEF01234567", ids(rows), nowMs);
+    return new NewBatch(
+        nonce, "ZGF0YQ==", "0123456789ABCDEF0123456789ABCDEF01234567", ids(rows), nowMs);
   }
 
   long count(String sql) throws Exception {
@@ -147,8 +148,7 @@ abstract class StorageContractTest {
     assertEquals(T0 + 10, entry.sealedAt());
     assertEquals(T0 + 10, entry.nextAttemptAt());
     assertEquals(
-        4,
-        count("SELECT COUNT(*) FROM \"AO_OWLY_EVENT_AO\" WHERE \"BATCH_ID\" = " + ledgerId));
+        4, count("SELECT COUNT(*) FROM \"AO_OWLY_EVENT_AO\" WHERE \"BATCH_ID\" = " + ledgerId));
   }
 
   @Test
@@ -164,8 +164,7 @@ abstract class StorageContractTest {
     assertEquals(0, ledgerRows());
     assertEquals(2, eventsIn("pending"));
     assertEquals(
-        2,
-        count("SELECT COUNT(*) FROM \"AO_OWLY_EVENT_AO\" WHERE \"CLAIMED_BY\" = 'node-b'"));
+        2, count("SELECT COUNT(*) FROM \"AO_OWLY_EVENT_AO\" WHERE \"CLAIMED_BY\" = 'node-b'"));
   }
 
   @Test
@@ -173,8 +172,7 @@ abstract class StorageContractTest {
     appendRows(1);
     List<Row> claimed = nodeA.claim(1, T0, T0 + LEASE);
     StorageException e =
-        assertThrows(
-            StorageException.class, () -> nodeA.seal(batch(7, claimed, T0 + LEASE + 1)));
+        assertThrows(StorageException.class, () -> nodeA.seal(batch(7, claimed, T0 + LEASE + 1)));
     assertEquals(StorageException.Kind.LOST_CLAIM, e.kind());
     assertEquals(0, ledgerRows());
   }
@@ -227,7 +225,8 @@ abstract class StorageContractTest {
     List<Batch> due = nodeA.due(10, T0 + 1000, T0 + 1000 + LEASE);
     assertEquals(1, due.size());
     Batch b = due.get(0);
-    assertEquals(new Batch(id, 21, "ZGF0YQ==", "0123456789ABCDEF0123456789ABCDEF01234567", 2, 1), b);
+    assertEquals(
+        new Batch(id, 21, "ZGF0YQ==", "0123456789ABCDEF0123456789ABCDEF01234567", 2, 1), b);
     assertTrue(nodeB.due(10, T0 + 1001, T0 + 1001 + LEASE).isEmpty(), "leased to node-a");
     assertEquals(1, nodeB.due(10, T0 + 1001 + LEASE, T0 + 2 * LEASE + 2000).size());
   }
@@ -277,8 +276,7 @@ abstract class StorageContractTest {
     long id = nodeA.seal(batch(61, nodeA.claim(1, T0, T0 + LEASE), T0));
     StorageException e =
         assertThrows(
-            StorageException.class,
-            () -> nodeB.settle(id, T0 + 5, new Settlement.Delivered(200)));
+            StorageException.class, () -> nodeB.settle(id, T0 + 5, new Settlement.Delivered(200)));
     assertEquals(StorageException.Kind.LOST_CLAIM, e.kind());
     assertEquals("sealed", nodeA.ledgerEntry(id).orElseThrow().status());
     nodeA.settle(id, T0 + 6, new Settlement.Delivered(200));
@@ -298,9 +296,7 @@ abstract class StorageContractTest {
     nodeA.quarantine(new long[] {claimed.get(0).id()}, "@email");
     assertEquals(1, eventsIn("rejected"));
     assertEquals(
-        1,
-        count(
-            "SELECT COUNT(*) FROM \"AO_OWLY_EVENT_AO\" WHERE \"REJECT_RULE\" = '@email'"));
+        1, count("SELECT COUNT(*) FROM \"AO_OWLY_EVENT_AO\" WHERE \"REJECT_RULE\" = '@email'"));
     List<Row> later = nodeB.claim(10, T0 + 2 * LEASE, T0 + 3 * LEASE);
     assertEquals(List.of(claimed.get(1).id()), later.stream().map(Row::id).toList());
   }

@@ -31,15 +31,42 @@ public final class TestTls {
     Path cert = dir.resolve("server.crt");
     Path trustStore = dir.resolve("trust.p12");
     keytool(
-        "-genkeypair", "-alias", "owly-test", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", keyStore.toString());
+        "-genkeypair",
+        "-alias",
+        "owly-test",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "san=ip:127.0.0.1,dns:localhost",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keyStore.toString());
     keytool(
-        "-exportcert", "-alias", "owly-test", "-keystore", keyStore.toString(), "-file",
+        "-exportcert",
+        "-alias",
+        "owly-test",
+        "-keystore",
+        keyStore.toString(),
+        "-file",
         cert.toString());
     keytool(
-        "-importcert", "-noprompt", "-alias", "owly-test", "-file", cert.toString(),
-        "-storetype", "PKCS12", "-keystore", trustStore.toString());
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "owly-test",
+        "-file",
+        cert.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        trustStore.toString());
     return new TestTls(keyStore, trustStore);
   }
 
