@@ -14,6 +14,7 @@ import dev.owly.analytics.spi.Capabilities;
 import dev.owly.analytics.spi.Clock;
 import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Level;
+import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.storage.DataSources;
 import dev.owly.analytics.storage.JdbcStorage;
@@ -43,6 +44,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 final class Demo {
   static final int VALID_EVENTS = 180;
+  static final int DEMO_BATCH_ROWS = 50;
 
   private Demo() {}
 
@@ -107,13 +109,15 @@ final class Demo {
                 .start()) {
           settings.setCollectorUrl(collector.uri().toString());
           settings.setMode(Mode.REMOTE);
+          // Small batches, so the demo shows several payloads (the built-in maximum is 500 rows).
+          settings.setLimits(new Limits(DEMO_BATCH_ROWS, 0, 0, 0, 0, 0, 0));
 
           out.println("Owly demo: instance database " + data.resolve("instance").toAbsolutePath());
           if (cleared > 0) {
             out.println("  (cleared " + cleared + " rows left by an earlier run)");
           }
           out.println("  collector: " + collector.uri() + " (loopback only)");
-          out.println("  mode: remote");
+          out.println("  mode: remote, at most " + DEMO_BATCH_ROWS + " rows per payload");
           out.println();
 
           List<String> events = events(core.catalog(), new Random(seed));
