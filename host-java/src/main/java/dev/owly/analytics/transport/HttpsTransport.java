@@ -1,0 +1,234 @@
+package dev.owly.analytics.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.owly.analytics.spi.Response;
+import dev.owly.analytics.spi.Transport;
+import dev.owly.analytics.spi.TransportException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * POSTs the exact wire-format body to the collector on {@link HttpClient}. Certificates are
+ * verified (against the JVM's trust store, or a given one); redirects are never followed (a 3xx
+ * goes back to the core as a status, which fails the batch for good rather than sending it
+ * somewhere else); the JVM's proxy settings apply. Plain {@code http://} is refused unless the host
+ * is a loopback literal. The body is never logged; failures become short codes.
+ */
+public final class HttpsTransport implements Transport {
+  private final URI uri;
+  private final HttpClient client;
+  private final Duration requestTimeout;
+
+  private HttpsTransport(Builder b) {
+    this.uri = b.uri;
+    this.requestTimeout = b.requestTimeout;
+    HttpClient.Builder client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(b.connectTimeout)
+            .proxy(b.proxySelector);
+    if (b.sslContext != null) {
+      client.sslContext(b.sslContext);
+    }
+    this.client = client.build();
+  }
+
+  /**
+   * A builder for the collector at {@code url} ({@code https://…}, or {@code http://} on loopback).
+   */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** Builds an {@link HttpsTransport}. */
+  public static final class Builder {
+    private final URI uri;
+    private SSLContext sslContext;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private ProxySelector proxySelector = ProxySelector.getDefault();
+
+    private Builder(String url) {
+      this.uri = checkUrl(requireNonNull(url, "url"));
+    }
+
+    /** Trusts only the certificates in this key store (PKCS12 or JKS) instead of the JVM's. */
+    public Builder withTrustStore(Path path, char[] password) {
+      requireNonNull(path, "path");
+      try (InputStream in = Files.newInputStream(path)) {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(in, password);
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        this.sslContext = context;
+      } catch (IOException | GeneralSecurityException e) {
+        throw new TransportConfigException("transport.trust-store", e);
+      }
+      return this;
+    }
+
+    /** Uses this TLS context (trust and client keys) instead of the JVM's default. */
+    public Builder withSslContext(SSLContext sslContext) {
+      this.sslContext = requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    public Builder withConnectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout);
+      return this;
+    }
+
+    /** The longest a whole request may take, from sending to the response headers. */
+    public Builder withRequestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout);
+      return this;
+    }
+
+    /** Overrides the JVM-wide proxy settings ({@link ProxySelector#getDefault()}). */
+    public Builder withProxySelector(ProxySelector proxySelector) {
+      this.proxySelector = requireNonNull(proxySelector, "proxySelector");
+      return this;
+    }
+
+    public HttpsTransport build() {
+      return new HttpsTransport(this);
+    }
+
+    private static Duration positive(Duration d) {
+      requireNonNull(d, "duration");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive");
+      }
+      return d;
+    }
+  }
+
+  static URI checkUrl(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new TransportConfigException("transport.url.invalid");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null) {
+      throw new TransportConfigException("transport.url.invalid");
+    }
+    if (scheme.equals("http")) {
+      if (!isLoopback(uri.getHost())) {
+        throw new TransportConfigException("transport.url.plain-http-off-loopback");
+      }
+    } else if (!scheme.equals("https")) {
+      throw new TransportConfigException("transport.url.scheme");
+    }
+    return uri;
+  }
+
+  /** Loopback by its literal form only: no DNS lookup decides whether plain HTTP is allowed. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
+      return true;
+    }
+    String[] parts = h.split("\\.", -1);
+    if (parts.length != 4 || !parts[0].equals("127")) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+        return false;
+      }
+      if (Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  @Override
+  public Response send(String body) {
+    requireNonNull(body, "body");
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
+    try {
+      HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+      Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+      return new Response(response.statusCode(), retryAfter.orElse(null));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException(TransportException.Kind.OTHER, "interrupted", e);
+    } catch (IOException e) {
+      throw classify(e);
+    } catch (UnresolvedAddressException e) {
+      throw new TransportException(TransportException.Kind.CONNECT, "dns", e);
+    }
+  }
+
+  /** Maps an I/O failure to the WIT transport-error, looking through the cause chain. */
+  static TransportException classify(IOException e) {
+    if (e instanceof HttpConnectTimeoutException || e instanceof HttpTimeoutException) {
+      return new TransportException(TransportException.Kind.TIMEOUT, "timeout", e);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLHandshakeException || t instanceof SSLException) {
+        return new TransportException(TransportException.Kind.CONNECT, "tls", e);
+      }
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        return new TransportException(TransportException.Kind.CONNECT, "dns", e);
+      }
+      if (t instanceof NoRouteToHostException) {
+        return new TransportException(TransportException.Kind.CONNECT, "unreachable", e);
+      }
+      if (t instanceof ConnectException) {
+        // a ConnectException may still wrap a TLS or DNS cause: keep looking first
+        Throwable deeper = t.getCause();
+        if (deeper == null || deeper instanceof ConnectException) {
+          return new TransportException(TransportException.Kind.CONNECT, "refused", e);
+        }
+      }
+    }
+    return new TransportException(TransportException.Kind.OTHER, "io", e);
+  }
+
+  @Override
+  public String toString() {
+    return "HttpsTransport[" + uri.getScheme() + "://" + uri.getHost() + "]";
+  }
+}
