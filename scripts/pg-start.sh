@@ -8,14 +8,15 @@ PORT="${OWLY_PG_PORT:-5432}"
 
 log() { echo "pg-start: $*" >&2; }
 
-if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
+# The client (psql) alone may be preinstalled: look for the server binary itself.
+if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   log "installing postgresql"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
   apt-get install -y -qq postgresql >&2
 fi
 
-VERSION="$(ls /usr/lib/postgresql | sort -n | tail -n 1)"
+VERSION="$(basename "$(dirname "$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")")")"
 
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION main"; then
   log "creating cluster $VERSION/main on port $PORT"
