@@ -152,6 +152,16 @@ public final class JdbcSettings implements Settings {
     put(SettingKeys.MODE, requireNonNull(mode, "mode").name().toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Sets the mode only if none is stored yet: a plugin's configured default must not undo an
+   * administrator's later "switch off" at the next restart.
+   */
+  public Mode initMode(Mode mode) {
+    return parseMode(
+        putIfAbsent(
+            SettingKeys.MODE, requireNonNull(mode, "mode").name().toLowerCase(Locale.ROOT)));
+  }
+
   /** Sets the collector URL; null or blank removes it. */
   public void setCollectorUrl(String url) {
     if (url == null || url.isBlank()) {
