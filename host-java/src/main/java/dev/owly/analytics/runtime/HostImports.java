@@ -2,9 +2,11 @@ package dev.owly.analytics.runtime;
 
 import static dev.owly.analytics.abi.WitTypes.*;
 
+import dev.owly.analytics.OwlyException;
 import dev.owly.analytics.abi.CanonicalAbi;
 import dev.owly.analytics.abi.Case;
 import dev.owly.analytics.abi.FuncType;
+import dev.owly.analytics.abi.GuestMemory;
 import dev.owly.analytics.abi.SpiCodec;
 import dev.owly.analytics.abi.WitTypes;
 import dev.owly.analytics.spi.Capabilities;
@@ -33,7 +35,7 @@ final class HostImports {
 
   /** The context a host function needs from the instance it is linked into. */
   interface Context {
-    dev.owly.analytics.abi.GuestMemory memory();
+    GuestMemory memory();
 
     CallGuard guard();
   }
@@ -142,7 +144,7 @@ final class HostImports {
         return f;
       }
     }
-    throw new dev.owly.analytics.OwlyException("wasm.unknown-import: " + module + "#" + name);
+    throw new OwlyException("wasm.unknown-import: " + module + "#" + name);
   }
 
   private interface StorageCall {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.owly.analytics.OwlyException;
 import dev.owly.analytics.abi.AbiException;
+import dev.owly.analytics.abi.CanonicalAbi;
 import dev.owly.analytics.spi.Capabilities;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import run.endive.wasm.types.MemoryLimits;
  */
 public final class InstancePool implements AutoCloseable {
   private final ModuleSource source;
-  private final Map<String, dev.owly.analytics.abi.CanonicalAbi.HostImpl> impls;
+  private final Map<String, CanonicalAbi.HostImpl> impls;
   private final Duration callTimeout;
   private final MemoryLimits memoryLimits;
   private final Set<String> exportNames = new HashSet<>();

@@ -238,6 +238,25 @@ class CoreOnStubTest {
   }
 
   @Test
+  void aTimeoutNeverInterruptsAStorageCallInProgress() {
+    TestCaps caps = new TestCaps();
+    caps.storage.appendDelayMs = 800;
+    try (Core core =
+        Core.builder(caps.capabilities())
+            .withModule(StubModule.compiled())
+            .withPoolSize(1)
+            .withCallTimeout(Duration.ofMillis(200))
+            .build()) {
+      assertEquals(new Verdict(false, 0, Core.HOST_ERROR, "event"), core.record("{}"));
+      assertFalse(caps.storage.appendSawInterrupt, "storage transaction was interrupted");
+      assertEquals(1, caps.storage.rows.size(), "the storage call completed as one transaction");
+      assertFalse(Thread.currentThread().isInterrupted());
+      caps.storage.appendDelayMs = 0;
+      assertTrue(core.record("{}").accepted());
+    }
+  }
+
+  @Test
   void memoryIsCappedAtMaxPages() {
     TestCaps caps = new TestCaps();
     try (Core core = core(caps, StubModule.compiled())) {

@@ -56,6 +56,8 @@ final class InMemoryStorage implements Storage {
   private long nextBatch = 1;
   volatile boolean unavailable;
   volatile RuntimeException failSealWith;
+  volatile long appendDelayMs;
+  volatile boolean appendSawInterrupt;
 
   private void checkUp() {
     if (unavailable) {
@@ -66,6 +68,14 @@ final class InMemoryStorage implements Storage {
   @Override
   public synchronized long append(NewRow row) {
     checkUp();
+    if (appendDelayMs > 0) {
+      try {
+        Thread.sleep(appendDelayMs);
+      } catch (InterruptedException e) {
+        appendSawInterrupt = true;
+        Thread.currentThread().interrupt();
+      }
+    }
     long id = nextRow++;
     rows.put(id, new StoredRow(id, row));
     return id;
