@@ -117,6 +117,10 @@ fn bench_record(c: &mut Criterion) {
             b.iter(|| black_box(core.record(&mut host, black_box(event)).is_ok()))
         });
     }
+    // The filter alone (JSON parse, catalogue, detectors, canonical attributes), to split the cost.
+    group.bench_function("filter-only/finished", |b| {
+        b.iter(|| black_box(owly_core::schema::check_event(black_box(events[0].1)).is_ok()))
+    });
     group.finish();
 }
 

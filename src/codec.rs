@@ -635,7 +635,7 @@ fn attributes_text(v: &Value, out: &mut String) -> Option<()> {
     out.push('{');
     for (i, (k, v)) in entries.iter().enumerate() {
         if i > 0 {
-            if entries[i - 1].0.as_str() >= k.as_str() {
+            if entries[i - 1].0.as_ref() >= k.as_ref() {
                 return None;
             }
             out.push(',');
@@ -773,7 +773,7 @@ pub fn decode(body_text: &str) -> Result<Decoded, PayloadError> {
         return Err(malformed("key-order"));
     }
     let field = |i: usize, code: &str| match &entries[i].1 {
-        Value::Str(s) => Ok(s.as_str()),
+        Value::Str(s) => Ok(s.as_ref()),
         _ => Err(malformed(code)),
     };
     let data_encoded = field(0, "base64")?;

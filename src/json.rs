@@ -4,11 +4,14 @@
 //! allows, lone surrogates and trailing garbage are errors, because every lenient choice is a
 //! way to smuggle content past the filter.
 
+use std::borrow::Cow;
+
 use core::fmt;
 
-/// A parsed JSON value. Objects keep their key order (the wire format checks it).
+/// A parsed JSON value, borrowing from the input where no escape forces a copy (the hot path
+/// parses small events and must not allocate per string). Objects keep their key order.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`.
     Null,
     /// `true` / `false`.
@@ -16,16 +19,16 @@ pub enum Value {
     /// An integer that fits `i64`.
     Int(i64),
     /// Any other number (fraction, exponent, or out of `i64` range), as written.
-    Number(String),
+    Number(&'a str),
     /// A string.
-    Str(String),
+    Str(Cow<'a, str>),
     /// An array.
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     /// An object, keys in document order, no duplicates.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// The JSON type name, for error reasons.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -39,7 +42,7 @@ impl Value {
     }
 
     /// The value of `key` if this is an object holding it.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -72,8 +75,9 @@ impl fmt::Display for JsonError {
 }
 
 /// Parses exactly one JSON value (surrounding whitespace allowed), nesting at most `max_depth`.
-pub fn parse(text: &str, max_depth: usize) -> Result<Value, JsonError> {
+pub fn parse(text: &str, max_depth: usize) -> Result<Value<'_>, JsonError> {
     let mut p = Parser {
+        text,
         bytes: text.as_bytes(),
         pos: 0,
         max_depth,
@@ -88,12 +92,13 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Value, JsonError> {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn err<T>(&self) -> Result<T, JsonError> {
         Err(JsonError::Syntax(self.pos))
     }
@@ -113,7 +118,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
@@ -126,12 +131,12 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
         if depth > self.max_depth {
             return Err(JsonError::TooDeep);
         }
         self.pos += 1;
-        let mut entries: Vec<(String, Value)> = Vec::new();
+        let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -163,7 +168,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
         if depth > self.max_depth {
             return Err(JsonError::TooDeep);
         }
@@ -189,7 +194,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Value, JsonError> {
+    fn number(&mut self) -> Result<Value<'a>, JsonError> {
         let start = self.pos;
         let digits = |p: &mut Self| {
             let s = p.pos;
@@ -224,14 +229,14 @@ impl Parser<'_> {
                 return self.err();
             }
         }
-        // Safe: the slice holds only ASCII digits and signs.
-        let text = core::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or("");
+        // The slice holds only ASCII digits, signs, dots and exponents: a char boundary.
+        let text = &self.text[start..self.pos];
         if integral {
             if let Ok(i) = text.parse::<i64>() {
                 return Ok(Value::Int(i));
             }
         }
-        Ok(Value::Number(text.to_string()))
+        Ok(Value::Number(text))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -249,8 +254,22 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.pos += 1; // opening quote
+        let start = self.pos;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.bytes.get(self.pos) == Some(&b'"') {
+            // No escape: borrow. We stopped on an ASCII byte, so this is a char boundary.
+            let s = &self.text[start..self.pos];
+            self.pos += 1;
+            return Ok(Cow::Borrowed(s));
+        }
+        self.pos = start;
         let mut out = String::new();
         loop {
             let run_start = self.pos;
@@ -267,7 +286,7 @@ impl Parser<'_> {
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos += 1;

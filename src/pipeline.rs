@@ -31,6 +31,9 @@ pub const MAX_RETRY_CAP_MS: u32 = 24 * 60 * 60 * 1000;
 pub const MIN_SECRET_BYTES: usize = 20;
 /// The widest row id, used to bound a row's size before the database assigns its id.
 const WIDEST_ID: u64 = u64::MAX;
+/// How long `record` may reuse the settings other than the mode (which it reads every time):
+/// lowering three strings per event through the host ABI costs more than the filter itself.
+pub const CONFIG_TTL_MS: i64 = 1000;
 
 /// What one flush did (mirrors WIT `delivery.flush-report`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -106,6 +109,8 @@ impl Effective {
 #[derive(Debug, Default)]
 pub struct Core {
     counters: BTreeMap<&'static str, u64>,
+    /// Settings for `record`, with the clock time they were read at.
+    config_cache: Option<(i64, Config)>,
 }
 
 /// Why a send loop stopped early.
@@ -133,7 +138,7 @@ impl Core {
 
     /// Checks one event and stores it as pending; returns the row id.
     pub fn record<H: Host>(&mut self, host: &mut H, event_json: &str) -> Result<u64, Rejection> {
-        let outcome = self.accept(host, event_json).and_then(|(row, _)| {
+        let outcome = self.accept(host, event_json).and_then(|row| {
             host.append(row).map_err(|e| {
                 host.log(Level::Error, "storage.append-failed", &[("rows", 1)]);
                 storage_rejection(&e)
@@ -152,26 +157,27 @@ impl Core {
     /// The same checks as [`Core::record`], storing nothing: the row as it would be encoded,
     /// with `"ID":"0"`.
     pub fn check<H: Host>(&mut self, host: &mut H, event_json: &str) -> Result<String, Rejection> {
-        let (row, _) = self.accept(host, event_json)?;
+        let row = self.accept(host, event_json)?;
         let mut out = String::with_capacity(256);
         codec::write_row(&mut out, 0, &row);
         Ok(out)
     }
 
     /// Schema, PII filter, settings and size checks shared by `record` and `check`.
-    fn accept<H: Host>(&mut self, host: &mut H, event_json: &str) -> Result<(NewRow, Config), Rejection> {
-        let config = host.config();
-        if config.mode == Mode::Off {
+    fn accept<H: Host>(&mut self, host: &mut H, event_json: &str) -> Result<NewRow, Rejection> {
+        if host.mode() == Mode::Off {
             return Err(rejection("mode.off", ""));
         }
         let accepted = schema::check_event(event_json)?;
-        check_settings(&config)?;
+        let now_ms = host.now_ms();
+        let config = self.recent_config(host, now_ms);
+        check_settings(config)?;
         let row = NewRow {
             name: accepted.name,
             tenant: config.server_id.clone(),
             product_version: config.product_version.clone(),
             app_version: config.app_version.clone(),
-            recorded_at: host.now_ms().div_euclid(1000),
+            recorded_at: now_ms.div_euclid(1000),
             attributes: accepted.attributes,
         };
         let limits = Effective::from(&config.limits);
@@ -180,13 +186,23 @@ impl Core {
         if probe.len() > limits.row_bytes {
             return Err(rejection("row.too-large", "event"));
         }
-        Ok((row, config))
+        Ok(row)
+    }
+
+    /// The settings, read again when older than [`CONFIG_TTL_MS`] (or when the clock went back).
+    fn recent_config<H: Host>(&mut self, host: &mut H, now_ms: i64) -> &Config {
+        let fresh = matches!(&self.config_cache, Some((at, _)) if now_ms >= *at && now_ms - *at < CONFIG_TTL_MS);
+        if !fresh {
+            self.config_cache = None;
+        }
+        &self.config_cache.get_or_insert_with(|| (now_ms, host.config())).1
     }
 
     /// Runs the delivery model once.
     pub fn flush<H: Host>(&mut self, host: &mut H) -> FlushReport {
         let mut report = FlushReport::default();
         let config = host.config();
+        self.config_cache = None; // a flush is a natural point to pick up changed settings
         let limits = Effective::from(&config.limits);
 
         // Retention applies in every mode: it only deletes what was delivered or failed.

@@ -10,6 +10,7 @@
 use crate::catalog::{self, AttributeSpec, EventSpec, ValueKind};
 use crate::json::{self, JsonError, Value};
 use crate::pii;
+use std::borrow::Cow;
 
 /// Events longer than this are rejected before parsing (`@oversized`).
 pub const MAX_EVENT_BYTES: usize = 8 * 1024;
@@ -68,7 +69,7 @@ pub fn check_event(event_json: &str) -> Result<Accepted, Rejection> {
     let mut name = None;
     let mut attributes = None;
     for (key, value) in fields {
-        match key.as_str() {
+        match key.as_ref() {
             "name" => name = Some(value),
             "attributes" => attributes = Some(value),
             _ => {
@@ -85,7 +86,7 @@ pub fn check_event(event_json: &str) -> Result<Accepted, Rejection> {
         None => return Err(Rejection::new("schema.missing-name", "name")),
     };
     let (spec, name) = resolve_name(name)?;
-    let entries: &[(String, Value)] = match attributes {
+    let entries: &[(Cow<str>, Value)] = match attributes {
         None => &[],
         Some(Value::Object(entries)) => entries,
         Some(_) => return Err(Rejection::new("schema.wrong-type", "attributes")),
@@ -177,7 +178,7 @@ fn is_plausible_identifier(segment: &str) -> bool {
 }
 
 /// Validates the attributes of an event of `spec` and writes them canonically.
-fn canonical_attributes(spec: &EventSpec, entries: &[(String, Value)]) -> Result<String, Rejection> {
+fn canonical_attributes(spec: &EventSpec, entries: &[(Cow<str>, Value)]) -> Result<String, Rejection> {
     if entries.len() > MAX_ATTRIBUTES {
         return Err(Rejection::new("schema.too-many-attributes", "attributes"));
     }
@@ -245,7 +246,7 @@ fn check_value(attr: &AttributeSpec, value: &Value) -> Result<(), &'static str> 
     match (attr.kind, value) {
         (ValueKind::OneOf(allowed), Value::Str(s)) => {
             // Exact match only: no trimming or case folding, so what is stored is what was sent.
-            if allowed.contains(&s.as_str()) {
+            if allowed.contains(&s.as_ref()) {
                 Ok(())
             } else if s.len() > MAX_VALUE_BYTES {
                 Err("schema.value-too-long")

@@ -312,3 +312,24 @@ fn stats_count_by_rule_id_without_content() {
         );
     }
 }
+
+#[test]
+fn switching_off_applies_to_the_very_next_record() {
+    let mut node = Node::new(State::new("a", new_db()));
+    node.record(&finished_event(1)).expect("accepted");
+    node.state().config.mode = Mode::Off;
+    assert_eq!(node.record(&finished_event(2)).unwrap_err().rule, "mode.off");
+    assert_eq!(node.state().db.lock().unwrap().rows.len(), 1);
+}
+
+#[test]
+fn changed_versions_reach_rows_within_a_second() {
+    let mut node = Node::new(State::new("a", new_db()));
+    node.record(&finished_event(1)).unwrap();
+    node.state().config.app_version = "1.0.0".into();
+    node.state().clock_ms += 1000;
+    node.record(&finished_event(2)).unwrap();
+    let db = node.state().db.lock().unwrap();
+    assert_eq!(db.rows[0].data.app_version, "0.9.9-b301041");
+    assert_eq!(db.rows[1].data.app_version, "1.0.0");
+}
