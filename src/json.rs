@@ -379,9 +379,9 @@ mod tests {
         assert_eq!(parse("9223372036854775807", 1), Ok(Value::Int(i64::MAX)));
         assert_eq!(
             parse("9223372036854775808", 1),
-            Ok(Value::Number("9223372036854775808".into()))
+            Ok(Value::Number("9223372036854775808"))
         );
-        assert_eq!(parse("1.5e3", 1), Ok(Value::Number("1.5e3".into())));
+        assert_eq!(parse("1.5e3", 1), Ok(Value::Number("1.5e3")));
     }
 
     #[test]
