@@ -347,7 +347,7 @@ function ledgerRows(batch) {
   const status = h('span', { class: `badge ${batch.status}` }, batch.status);
   return h('tbody', { testid: 'ledger-batch', 'data-batch-id': String(batch.id) },
     h('tr', {},
-      h('td', {}, utc(batch.sealedAt)),
+      h('td', { class: 'nowrap' }, utc(batch.sealedAt)),
       h('td', {}, status, batch.reason ? h('span', { class: 'muted' }, ` ${batch.reason}`) : ''),
       h('td', { class: 'num' }, String(batch.attempts)),
       h('td', { class: 'num' }, String(batch.rowCount)),
