@@ -447,9 +447,9 @@ function onPasteSubmit(event) {
   }
   const nodes = renderBody(body, 'paste');
   const secret = $('paste-secret').value.trim();
-  if (secret && !nodes.some((n) => n.dataset && n.dataset.testid === 'paste-error')) {
-    nodes.splice(2, 0, otpVerdict(body, secret));
-  }
+  // The otp verdict goes right after the hash verdict, and only if the body decoded at all.
+  const hashAt = nodes.findIndex((n) => n.dataset && n.dataset.testid === 'paste-hash');
+  if (secret && hashAt >= 0) nodes.splice(hashAt + 1, 0, otpVerdict(body, secret));
   out.replaceChildren(...nodes);
 }
 
