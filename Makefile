@@ -3,13 +3,39 @@ CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 
-.PHONY: all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean
+.PHONY: all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test
 
 all: wasm
 
 ## The release core module (the artifact every host runs).
 wasm:
 	$(CARGO) build -p owly-core --lib --release --target $(WASM_TARGET)
+
+## --- admin page (www/) -------------------------------------------------------------------
+## The wasm-bindgen build of the same core for the admin page: a separate artifact, in its own
+## target dir so `make wasm` and `make web` never overwrite each other's owly_core.wasm.
+WASM_BINDGEN ?= wasm-bindgen
+WEB_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)/web
+WEB_WASM := $(WEB_TARGET_DIR)/$(WASM_TARGET)/release/owly_core.wasm
+
+web:
+	@$(WASM_BINDGEN) --version | grep -q ' 0.2.130$$' || { \
+	  echo "need wasm-bindgen-cli 0.2.130: cargo install wasm-bindgen-cli --version 0.2.130"; exit 1; }
+	@# strip=debuginfo, not the release profile's full strip: wasm-bindgen reads the
+	@# target_features section that a full strip removes.
+	CARGO_PROFILE_RELEASE_STRIP=debuginfo $(CARGO) build -p owly-core --lib --release --target $(WASM_TARGET) \
+	  --features web --target-dir $(WEB_TARGET_DIR)
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir www/pkg $(WEB_WASM)
+
+web-lint:
+	$(CARGO) clippy -p owly-core --lib --target $(WASM_TARGET) --features web -- -D warnings
+
+## The admin page in headless Chromium against the real JVM host (host-java/target/owly.jar,
+## built by the Java side), or against OWLY_ADMIN_URL when set. Needs npm deps in tests/browser.
+browser-test: web
+	cd tests/browser && npm ci --no-audit --no-fund
+	node --test tests/browser/
+## -------------------------------------------------------------------------------------------
 
 ## Formatting and lints, native and wasm32.
 lint:

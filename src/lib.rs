@@ -14,5 +14,9 @@ pub mod pii;
 pub mod pipeline;
 pub mod schema;
 
-#[cfg(target_arch = "wasm32")]
+// The WIT component glue and the admin page's wasm-bindgen exports are two builds of the same
+// core: the release module (no feature) binds only the `owly:analytics/*` imports.
+#[cfg(all(target_arch = "wasm32", not(feature = "web")))]
 mod abi;
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+mod web;

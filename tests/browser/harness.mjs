@@ -1,0 +1,149 @@
+// Test harness: starts the real JVM host (or uses OWLY_ADMIN_URL), launches Debian's Chromium
+// through playwright-core, and records every console error and page error so a test can fail
+// on them.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, '..', '..');
+export const artifacts = join(here, 'artifacts');
+const jar = join(repo, 'host-java', 'target', 'owly.jar');
+
+const CHROMIUM = process.env.OWLY_CHROMIUM ?? '/usr/bin/chromium';
+const STARTUP_MS = 90_000;
+
+/**
+ * The admin server under test and the credentials it accepts. By default the real JVM host's
+ * demo, started here on a fresh data dir and a free port; `OWLY_ADMIN_URL` points at a running
+ * server instead (credentials from OWLY_ADMIN_USER / OWLY_ADMIN_PASSWORD / OWLY_USER /
+ * OWLY_USER_PASSWORD, defaulting to those of tests/browser/dev-server.mjs).
+ */
+export async function startServer() {
+  if (process.env.OWLY_ADMIN_URL) {
+    return {
+      url: new URL(process.env.OWLY_ADMIN_URL),
+      admin: { username: process.env.OWLY_ADMIN_USER ?? 'admin', password: process.env.OWLY_ADMIN_PASSWORD ?? 'admin-pw' },
+      viewer: { username: process.env.OWLY_USER ?? 'viewer', password: process.env.OWLY_USER_PASSWORD ?? 'viewer-pw' },
+      stop: async () => {},
+    };
+  }
+  if (!existsSync(jar)) {
+    throw new Error(`The browser tests need the JVM host: ${jar} does not exist. Build it (the Java side's `
+      + 'Makefile target), or set OWLY_ADMIN_URL to a running admin page, e.g. '
+      + '`(cd tests/browser && npm run dev)` then OWLY_ADMIN_URL=http://127.0.0.1:8787/owly/admin/.');
+  }
+  const data = mkdtempSync(join(tmpdir(), 'owly-browser-'));
+  const admin = { username: 'admin', password: randomPassword() };
+  const viewer = { username: 'viewer', password: randomPassword() };
+  const child = spawn('java', ['-jar', jar, 'demo', '--keep-running', '--data', data, '--port', '0',
+    '--admin-user', admin.username, '--admin-password', admin.password,
+    '--user', viewer.username, '--user-password', viewer.password], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(data, { recursive: true, force: true });
+  };
+  try {
+    const url = await adminUrlFrom(child);
+    return { url, admin, viewer, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function randomPassword() {
+  return createHash('sha256').update(String(Math.random()) + Date.now()).digest('hex').slice(0, 24);
+}
+
+/** Waits for the host's `admin page: http://…/owly/admin/` line on stdout. */
+function adminUrlFrom(child) {
+  return new Promise((resolveUrl, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(`no "admin page: <url>" line within ${STARTUP_MS / 1000} s`), STARTUP_MS);
+    const fail = (why) => {
+      clearTimeout(timer);
+      reject(new Error(`The JVM host did not start: ${why}.\nstdout:\n${out.slice(-2000)}\nstderr:\n${err.slice(-2000)}`));
+    };
+    child.stderr.on('data', (chunk) => { err += chunk; });
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /admin page: (https?:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(new URL(match[1]));
+      }
+    });
+    child.once('error', (error) => fail(error.message));
+    child.once('exit', (code) => fail(`it exited with code ${code}`));
+  });
+}
+
+/** Headless Debian Chromium with a throwaway profile; nothing is downloaded. */
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'owly-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context: browser,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Chromium's own console line for an HTTP error answer (it logs one for every 4xx/5xx). */
+const HTTP_ERROR_LINE = /^Failed to load resource: the server responded with a status of (\d{3})\b/;
+
+/**
+ * Opens a new page that records console errors and page errors; the caller asserts `problems`
+ * is empty at the end.
+ *
+ * One narrow exception: the admin API answers 401/403 by design (docs/admin-api.md), and
+ * Chromium logs every 4xx answer as a console error that no page code can prevent. A test
+ * declares each such answer it expects with `expectHttp(status, path)`; only a line for
+ * exactly that status and API URL is set aside (in `expectedHttp`, so the test can assert it
+ * happened). Anything else — other statuses, other URLs, script errors, CSP violations — stays
+ * a problem.
+ */
+export async function openPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  const expected = [];
+  const expectedHttp = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const http = HTTP_ERROR_LINE.exec(message.text());
+    const url = message.location().url;
+    if (http && expected.some((e) => e.status === Number(http[1]) && new URL(url).pathname === e.path)) {
+      expectedHttp.push(`${http[1]} ${new URL(url).pathname}`);
+      return;
+    }
+    problems.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  const expectHttp = (status, path) => expected.push({ status, path });
+  return { page, problems, expectHttp, expectedHttp };
+}
+
+export function screenshotPath(name) {
+  mkdirSync(artifacts, { recursive: true });
+  return join(artifacts, `${name}.png`);
+}
