@@ -276,6 +276,10 @@ impl Core {
             let rows = host
                 .claim(limits.batch_rows, now, now.saturating_add(limits.lease_ms))
                 .map_err(|_| Stop::Flush("storage.unavailable"))?;
+            let mut rows = rows;
+            // A host that hands back more than asked must not push a payload past the limits;
+            // the extra rows stay claimed until their lease ends.
+            rows.truncate(limits.batch_rows as usize);
             let claimed = rows.len();
             if claimed == 0 {
                 break;

@@ -110,3 +110,20 @@ fn misconfigured_settings_never_leak_into_rows() {
     n.state().clock_ms += 1000; // settings other than the mode are re-read at most once a second
     assert_eq!(n.record(&finished_event(1)).unwrap_err().rule, "settings.version");
 }
+
+#[test]
+fn huge_lists_through_verify_are_handled() {
+    let mut n = node();
+    n.record(&finished_event(1)).unwrap();
+    n.flush();
+    let body = n.state().sent[0].clone();
+    let huge_secret = vec![0x5a; 16 << 20];
+    assert!(
+        n.verify(&body, &huge_secret, T0_MS / 1000).is_err(),
+        "wrong secret, but no trap"
+    );
+    assert!(
+        n.verify(&body, &hex(SECRET_HEX), T0_MS / 1000).is_ok(),
+        "instance still healthy"
+    );
+}
