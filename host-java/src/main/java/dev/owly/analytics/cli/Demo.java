@@ -1,5 +1,7 @@
 package dev.owly.analytics.cli;
 
+import dev.owly.analytics.admin.AdminApi;
+import dev.owly.analytics.admin.StandaloneAccess;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
@@ -25,7 +27,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,10 +54,34 @@ final class Demo {
 
   static int run(List<String> rest, PrintStream out, PrintStream err) throws IOException {
     Args a =
-        Args.parse(rest, Set.of("--data", "--payload-dir", "--seed"), Set.of("--keep-running"));
+        Args.parse(
+            rest,
+            Set.of(
+                "--data",
+                "--payload-dir",
+                "--seed",
+                "--port",
+                "--admin-user",
+                "--admin-password",
+                "--user",
+                "--user-password",
+                "--www"),
+            Set.of("--keep-running"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("demo takes no positional arguments");
     }
+    boolean keepRunning = a.flag("--keep-running");
+    for (String serving :
+        List.of(
+            "--port", "--admin-user", "--admin-password", "--user", "--user-password", "--www")) {
+      if (a.get(serving) != null && !keepRunning) {
+        throw new UsageException(serving + " needs --keep-running");
+      }
+    }
+    if ((a.get("--user") == null) != (a.get("--user-password") == null)) {
+      throw new UsageException("--user and --user-password go together");
+    }
+    int adminPort = a.port("--port");
     Path data = Path.of(a.options.getOrDefault("--data", "owly-data"));
     Path payloadDir = a.get("--payload-dir") == null ? null : Path.of(a.get("--payload-dir"));
     long seed = a.getLong("--seed", 42);
@@ -206,16 +234,8 @@ final class Demo {
           out.println(
               "OK: every accepted event was stored locally first, sealed, sent once,"
                   + " and verified by the collector (content hash + OCRA otp).");
-          if (a.flag("--keep-running")) {
-            out.println("Serving " + collector.uri() + " until interrupted (Ctrl-C).");
-            out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            try {
-              stop.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
+          if (keepRunning) {
+            serve(a, adminPort, core, storage, settings, events, collector, out);
           }
           return 0;
         }
@@ -223,6 +243,80 @@ final class Demo {
     } finally {
       instanceDb.dispose();
       collectorDb.dispose();
+    }
+  }
+
+  /** How many accepted events stay pending for the admin page's "next payload" view. */
+  static final int PENDING_EVENTS = 5;
+
+  /**
+   * {@code --keep-running}: records a few events that stay pending (the next payload), starts the
+   * admin page and API on 127.0.0.1 and serves until the process is stopped.
+   */
+  private static void serve(
+      Args a,
+      int port,
+      Core core,
+      JdbcStorage storage,
+      JdbcSettings settings,
+      List<String> events,
+      Collector collector,
+      PrintStream out) {
+    int pending = 0;
+    for (String event : events) {
+      if (pending == PENDING_EVENTS) {
+        break;
+      }
+      if (core.check(event).ok() && core.record(event).accepted()) {
+        pending++;
+      }
+    }
+    String adminUser = a.options.getOrDefault("--admin-user", "admin");
+    String adminPassword = a.get("--admin-password");
+    boolean generated = adminPassword == null;
+    if (generated) {
+      byte[] random = new byte[18];
+      new SecureRandom().nextBytes(random);
+      adminPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+    StandaloneAccess.Builder access;
+    try {
+      access = StandaloneAccess.builder(adminUser, adminPassword);
+      if (a.get("--user") != null) {
+        access.withUser(a.get("--user"), a.get("--user-password"));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    AdminApi.Builder api = AdminApi.builder(core, storage, settings, access.build());
+    if (a.get("--www") != null) {
+      Path www = Path.of(a.get("--www"));
+      if (!Files.isDirectory(www)) {
+        throw new UsageException("--www must be a directory");
+      }
+      api.withStaticRoot(www);
+    }
+    try (AdminApi.Server server = api.build().start(port)) {
+      out.println();
+      out.println(
+          "Recorded "
+              + pending
+              + " more accepted events after the flush; they stay pending, so the admin page"
+              + " shows them as the next payload.");
+      out.println("admin user: " + adminUser);
+      if (generated) {
+        out.println("admin password (generated, shown only now): " + adminPassword);
+      }
+      out.println("Serving the collector " + collector.uri() + " until interrupted (Ctrl-C).");
+      out.println("admin page: " + server.pageUri());
+      out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      try {
+        stop.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -48,8 +48,11 @@ public final class Main {
           "  collector [--port N] [--data DIR] [--secret-hex HEX]",
           "            [--https --keystore FILE --keystore-password PW]",
           "                               run the reference collector on 127.0.0.1 (POST /collect)",
-          "  demo [--data DIR] [--payload-dir DIR] [--keep-running]",
-          "                               record, filter, seal and send to a local collector",
+          "  demo [--data DIR] [--payload-dir DIR]",
+          "       [--keep-running [--port N] [--admin-user NAME] [--admin-password PW]",
+          "                       [--user NAME --user-password PW] [--www DIR]]",
+          "                               record, filter, seal and send to a local collector;",
+          "                               --keep-running then serves the admin page on 127.0.0.1",
           "",
           "exit codes: 0 ok, 1 failed (reason on stderr), 2 bad arguments");
 

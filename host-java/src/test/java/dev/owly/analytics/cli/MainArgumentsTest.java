@@ -96,6 +96,14 @@ class MainArgumentsTest {
   }
 
   @Test
+  void demoServingOptionsNeedKeepRunning() {
+    assertUsage(run("demo", "--port", "0"));
+    assertUsage(run("demo", "--admin-password", "pw"));
+    assertUsage(run("demo", "--keep-running", "--user", "jane"));
+    assertUsage(run("demo", "--keep-running", "--port", "70000"));
+  }
+
+  @Test
   void demoRejectsUnknownOptions() {
     assertUsage(run("demo", "--fast"));
     assertUsage(run("demo", "--data"));
