@@ -44,8 +44,9 @@ lint:
 	$(CARGO) clippy -p owly-core --lib --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy -p owly-harness --all-targets -- -D warnings
 
-## Everything: lints, Rust unit + wasmtime harness tests, outside-tool checks, JVM host.
-test: lint wasm rust-test java-test outside-test
+## Everything: lints, Rust unit + wasmtime harness tests, the JVM host (H2 + PostgreSQL), outside-tool
+## checks of golden and demo payloads, the CLI on the public PII cases, the admin page in Chromium.
+test: lint web-lint wasm web rust-test java-test outside-test browser-test
 
 rust-test: wasm
 	$(CARGO) test --workspace
@@ -54,11 +55,11 @@ outside-test:
 	python3 -m pytest -q tests/outside tests/cli
 
 ## The JVM host on H2 and a real PostgreSQL (scripts/pg-start.sh installs and starts it).
-java-test: wasm
+java-test: wasm web
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
 
 ## The runnable jar (builds the release module first, through Maven).
-jar:
+jar: web
 	mvn -B -q -f host-java package -DskipTests
 
 ## The main job: the JVM host demo on an embedded H2 database with a loopback collector.

@@ -87,7 +87,7 @@ impl Obj {
 /// One attribute value as the page shows it: its JSON type and its exact text.
 fn attribute_json(key: &str, value: &Value) -> String {
     let (kind, text) = match value {
-        Value::Str(s) => ("string", s.clone()),
+        Value::Str(s) => ("string", s.to_string()),
         Value::Int(n) => ("integer", n.to_string()),
         Value::Bool(b) => ("boolean", b.to_string()),
         // `decode` accepts only the three kinds above; anything else cannot reach here.
@@ -115,7 +115,7 @@ fn rows_json(data_json: &str) -> String {
             out.push(',');
         }
         let text = |key: &str| match row.get(key) {
-            Some(Value::Str(s)) => s.as_str(),
+            Some(Value::Str(s)) => s.as_ref(),
             _ => "",
         };
         let name = text("Name");

@@ -132,7 +132,11 @@ describe('as administrator', () => {
 
   test('the next payload is shown raw, decoded in the browser, and its hash verifies', async () => {
     await signInAsAdmin();
+    // The preview is unsealed: every call draws a fresh nonce (and otp), so compare against the
+    // very response the page rendered, and the rows (dataEncoded) against a second call.
+    const shown = page.waitForResponse((r) => new URL(r.url()).pathname === '/owly/api/preview');
     await page.getByTestId('tab-preview').click();
+    const { body } = await (await shown).json();
     await page.locator('[data-testid="preview-table"], [data-testid="preview-empty"], [data-testid="preview-error"]').first().waitFor();
     const table = page.getByTestId('preview-table');
     assert.ok(await table.isVisible(), 'no next payload: the demo should leave rows pending on start');
@@ -141,8 +145,9 @@ describe('as administrator', () => {
     assert.equal(await hash.getAttribute('data-ok'), 'true');
     assert.match(await hash.textContent(), /✓ contentHash verified in this browser/);
     // The raw body on the page is byte for byte what the API returned.
-    const { body } = await apiGet('preview');
     assert.equal(await page.getByTestId('preview-raw').textContent(), body);
+    const again = (await apiGet('preview')).body;
+    assert.equal(JSON.parse(again).dataEncoded, JSON.parse(body).dataEncoded, 'same pending rows');
     await finish('preview');
   });
 
