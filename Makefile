@@ -2,8 +2,9 @@
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
+WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test
+.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test
 
 all: wasm
 
@@ -11,10 +12,22 @@ all: wasm
 wasm:
 	$(CARGO) build -p owly-core --lib --release --target $(WASM_TARGET)
 
+## Toolchain pieces the builds need, installed when missing (idempotent, quick when present).
+tools:
+	rustup target add $(WASM_TARGET)
+	@$(WASM_BINDGEN) --version 2>/dev/null | grep -q ' 0.2.130$$' || \
+	  $(CARGO) install wasm-bindgen-cli --version 0.2.130
+
+## What only the tests need: pytest and PyPI oath (outside checks), Debian's Chromium (browser tests).
+## PostgreSQL is installed and started by scripts/pg-start.sh from java-test.
+test-tools:
+	rustup component add rustfmt clippy
+	python3 -m pip install --quiet --disable-pip-version-check pytest oath
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## --- admin page (www/) -------------------------------------------------------------------
 ## The wasm-bindgen build of the same core for the admin page: a separate artifact, in its own
 ## target dir so `make wasm` and `make web` never overwrite each other's owly_core.wasm.
-WASM_BINDGEN ?= wasm-bindgen
 WEB_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)/web
 WEB_WASM := $(WEB_TARGET_DIR)/$(WASM_TARGET)/release/owly_core.wasm
 
@@ -46,7 +59,7 @@ lint:
 
 ## Everything: lints, Rust unit + wasmtime harness tests, the JVM host (H2 + PostgreSQL), outside-tool
 ## checks of golden and demo payloads, the CLI on the public PII cases, the admin page in Chromium.
-test: lint web-lint wasm web rust-test java-test outside-test browser-test
+test: tools test-tools lint web-lint wasm web rust-test java-test outside-test browser-test
 
 rust-test: wasm
 	$(CARGO) test --workspace
@@ -63,7 +76,7 @@ jar: web
 	mvn -B -q -f host-java package -DskipTests
 
 ## The main job: the JVM host demo on an embedded H2 database with a loopback collector.
-demo: jar
+demo: tools jar
 	java -jar host-java/target/owly.jar demo --payload-dir out/payloads
 
 ## Criterion benchmarks (native) and the release module size.
