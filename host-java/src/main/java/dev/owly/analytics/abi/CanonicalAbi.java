@@ -2,6 +2,7 @@ package dev.owly.analytics.abi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.owly.analytics.Text;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -382,12 +383,7 @@ public final class CanonicalAbi {
       return new String(bytes, StandardCharsets.ISO_8859_1);
     }
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return Text.strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       throw new AbiException("abi.invalid-utf8");
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.owly.analytics.OwlyException;
+import dev.owly.analytics.Text;
 import dev.owly.analytics.api.Owly;
 import dev.owly.analytics.core.Core;
 import dev.owly.analytics.settings.Hex;
@@ -23,9 +24,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -327,7 +326,7 @@ public final class AdminApi {
       case "preview" -> {
         if (get(ex, request)) {
           Optional<String> body = core.preview();
-          json(ex, 200, "{\"body\":" + body.map(JsonBody::quote).orElse("null") + "}");
+          json(ex, 200, "{\"body\":" + body.map(Text::jsonQuote).orElse("null") + "}");
         }
       }
       case "ledger" -> {
@@ -411,7 +410,7 @@ public final class AdminApi {
         json(
             ex,
             200,
-            "{\"csrf\":" + JsonBody.quote(result.csrf()) + ",\"admin\":" + result.admin() + "}");
+            "{\"csrf\":" + Text.jsonQuote(result.csrf()) + ",\"admin\":" + result.admin() + "}");
       }
       case REFUSED -> {
         LOG.warn("owly admin: sign-in refused");
@@ -502,13 +501,7 @@ public final class AdminApi {
     }
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
+      text = Text.strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       throw new BadRequestException("malformed-json");
     }
@@ -597,19 +590,19 @@ public final class AdminApi {
     return "{\"mode\":\""
         + config.mode().name().toLowerCase(Locale.ROOT)
         + "\",\"collectorUrl\":"
-        + JsonBody.quote(settings.collectorUrl().map(AdminApi::withoutUserInfo).orElse(null))
+        + Text.jsonQuote(settings.collectorUrl().map(AdminApi::withoutUserInfo).orElse(null))
         + ",\"retentionDays\":"
         + config.retentionDays()
         + ",\"secretFingerprint\":\""
         + secretFingerprint()
         + "\",\"serverId\":"
-        + JsonBody.quote(config.serverId())
+        + Text.jsonQuote(config.serverId())
         + ",\"productVersion\":"
-        + JsonBody.quote(config.productVersion())
+        + Text.jsonQuote(config.productVersion())
         + ",\"appVersion\":"
-        + JsonBody.quote(config.appVersion())
+        + Text.jsonQuote(config.appVersion())
         + ",\"csrf\":"
-        + JsonBody.quote(caller.csrf())
+        + Text.jsonQuote(caller.csrf())
         + ",\"pending\":"
         + (pending == null ? 0 : pending)
         + "}";
@@ -657,7 +650,7 @@ public final class AdminApi {
       out.append("{\"id\":")
           .append(e.id())
           .append(",\"status\":")
-          .append(JsonBody.quote(e.status()))
+          .append(Text.jsonQuote(e.status()))
           .append(",\"sealedAt\":")
           .append(e.sealedAt())
           .append(",\"settledAt\":")
@@ -669,13 +662,13 @@ public final class AdminApi {
           .append(",\"nonce\":\"")
           .append(Long.toUnsignedString(e.nonce()))
           .append("\",\"contentHash\":")
-          .append(JsonBody.quote(e.contentHash()))
+          .append(Text.jsonQuote(e.contentHash()))
           .append(",\"dataEncoded\":")
-          .append(JsonBody.quote(e.dataEncoded()))
+          .append(Text.jsonQuote(e.dataEncoded()))
           .append(",\"lastStatus\":")
           .append(e.lastStatus())
           .append(",\"reason\":")
-          .append(JsonBody.quote(e.reason()))
+          .append(Text.jsonQuote(e.reason()))
           .append('}');
     }
     return out.append("]}").toString();
@@ -689,7 +682,7 @@ public final class AdminApi {
         out.append(',');
       }
       out.append("{\"name\":")
-          .append(JsonBody.quote(counters.get(i).name()))
+          .append(Text.jsonQuote(counters.get(i).name()))
           .append(",\"value\":")
           .append(counters.get(i).value())
           .append('}');

@@ -246,31 +246,4 @@ final class JsonBody {
       pos++;
     }
   }
-
-  /** A JSON string literal (for answers). */
-  static String quote(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          // '<' too, so no answer can ever close a script element if it were inlined somewhere
-          if (c < 0x20 || c == '<' || Character.isSurrogate(c)) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
-  }
 }

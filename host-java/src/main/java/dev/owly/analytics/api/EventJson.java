@@ -1,5 +1,6 @@
 package dev.owly.analytics.api;
 
+import dev.owly.analytics.Text;
 import java.math.BigInteger;
 import java.util.Map;
 
@@ -18,7 +19,7 @@ final class EventJson {
   static String of(String name, Map<String, ?> attributes) {
     StringBuilder out = new StringBuilder(96);
     out.append("{\"name\":");
-    string(out, name == null ? "" : name);
+    Text.appendJsonQuoted(out, name == null ? "" : name);
     out.append(",\"attributes\":");
     value(out, attributes == null ? Map.of() : attributes, 0);
     return out.append('}').toString();
@@ -30,7 +31,7 @@ final class EventJson {
     } else if (v == null) {
       out.append("null");
     } else if (v instanceof CharSequence s) {
-      string(out, s.toString());
+      Text.appendJsonQuoted(out, s.toString());
     } else if (v instanceof Boolean b) {
       out.append(b);
     } else if (v instanceof Long
@@ -50,7 +51,7 @@ final class EventJson {
           out.append(',');
         }
         first = false;
-        string(out, String.valueOf(e.getKey() instanceof CharSequence k ? k : "?"));
+        Text.appendJsonQuoted(out, String.valueOf(e.getKey() instanceof CharSequence k ? k : "?"));
         out.append(':');
         value(out, e.getValue(), depth + 1);
       }
@@ -69,28 +70,5 @@ final class EventJson {
     } else {
       out.append("{\"unsupported-type\":true}");
     }
-  }
-
-  /** A JSON string literal; lone surrogates become U+FFFD only here, and the core rejects them. */
-  private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

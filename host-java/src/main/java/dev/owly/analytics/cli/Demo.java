@@ -1,5 +1,6 @@
 package dev.owly.analytics.cli;
 
+import dev.owly.analytics.Text;
 import dev.owly.analytics.admin.AdminApi;
 import dev.owly.analytics.admin.StandaloneAccess;
 import dev.owly.analytics.collector.Collector;
@@ -381,9 +382,9 @@ final class Demo {
       if (attributes.length() > 0) {
         attributes.append(',');
       }
-      attributes.append(Json.quote(attribute.name())).append(':').append(value);
+      attributes.append(Text.jsonQuote(attribute.name())).append(':').append(value);
     }
-    return "{\"name\":" + Json.quote(name) + ",\"attributes\":{" + attributes + "}}";
+    return "{\"name\":" + Text.jsonQuote(name) + ",\"attributes\":{" + attributes + "}}";
   }
 
   /**
@@ -393,7 +394,7 @@ final class Demo {
   static String value(String kind, Random random) {
     if (kind.startsWith("one-of(") && kind.endsWith(")")) {
       String[] options = kind.substring(7, kind.length() - 1).split("\\|");
-      return Json.quote(options[random.nextInt(options.length)]);
+      return Text.jsonQuote(options[random.nextInt(options.length)]);
     }
     if (kind.startsWith("integer(") && kind.endsWith(")")) {
       String[] range = kind.substring(8, kind.length() - 1).split("\\.\\.");

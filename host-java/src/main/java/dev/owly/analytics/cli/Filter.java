@@ -2,15 +2,13 @@ package dev.owly.analytics.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.owly.analytics.Text;
 import dev.owly.analytics.core.CheckResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
@@ -125,20 +123,15 @@ final class Filter {
 
   static String rejection(String rule, String field) {
     return "{\"ok\":false,\"rule\":"
-        + Json.quote(rule)
+        + Text.jsonQuote(rule)
         + ",\"field\":"
-        + Json.quote(field == null ? "" : field)
+        + Text.jsonQuote(field == null ? "" : field)
         + "}";
   }
 
   private static String decodeStrict(byte[] bytes, int len) {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
-      return decoder.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
+      return Text.strictUtf8(java.util.Arrays.copyOf(bytes, len));
     } catch (CharacterCodingException e) {
       return null;
     }

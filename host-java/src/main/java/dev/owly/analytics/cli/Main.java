@@ -1,5 +1,6 @@
 package dev.owly.analytics.cli;
 
+import dev.owly.analytics.Text;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
@@ -18,10 +19,7 @@ import dev.owly.analytics.storage.DataSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -145,12 +143,7 @@ public final class Main {
       throw new PayloadException(PayloadException.Kind.TOO_LARGE, null);
     }
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return Text.strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       throw new PayloadException(PayloadException.Kind.MALFORMED, "utf8");
     }
@@ -175,11 +168,11 @@ public final class Main {
             "{\"nonce\":\""
                 + Long.toUnsignedString(d.nonce())
                 + "\",\"contentHash\":"
-                + Json.quote(d.contentHash())
+                + Text.jsonQuote(d.contentHash())
                 + ",\"hashOk\":"
                 + d.hashOk()
                 + ",\"otp\":"
-                + Json.quote(d.otp())
+                + Text.jsonQuote(d.otp())
                 + ",\"rowCount\":"
                 + d.rowCount()
                 + ",\"data\":"
@@ -216,9 +209,9 @@ public final class Main {
             "{\"valid\":true,\"nonce\":\""
                 + Long.toUnsignedString(v.nonce())
                 + "\",\"contentHash\":"
-                + Json.quote(v.contentHash())
+                + Text.jsonQuote(v.contentHash())
                 + ",\"tenant\":"
-                + Json.quote(v.tenant())
+                + Text.jsonQuote(v.tenant())
                 + ",\"rowCount\":"
                 + v.rowCount()
                 + ",\"stepOffset\":"

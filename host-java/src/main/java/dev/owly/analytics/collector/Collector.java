@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.owly.analytics.OwlyException;
+import dev.owly.analytics.Text;
 import dev.owly.analytics.core.Decoded;
 import dev.owly.analytics.core.PayloadException;
 import dev.owly.analytics.core.Verified;
@@ -17,9 +18,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -295,13 +294,7 @@ public final class Collector implements AutoCloseable {
   private void answer(HttpExchange ex, byte[] bytes, long nowMs) throws IOException {
     String body;
     try {
-      body =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
+      body = Text.strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       respond(ex, 400, "encoding", null);
       return;

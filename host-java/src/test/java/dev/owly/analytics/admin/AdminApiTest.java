@@ -539,9 +539,9 @@ class AdminApiTest {
 
   private static String credentials(String user, String password) {
     return "{\"username\":"
-        + JsonBody.quote(user)
+        + dev.owly.analytics.Text.jsonQuote(user)
         + ",\"password\":"
-        + JsonBody.quote(password)
+        + dev.owly.analytics.Text.jsonQuote(password)
         + "}";
   }
 
