@@ -8,6 +8,7 @@ import dev.owly.analytics.OwlyException;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.api.Owly;
 import dev.owly.analytics.core.Core;
+import dev.owly.analytics.http.BoundedBody;
 import dev.owly.analytics.settings.Hex;
 import dev.owly.analytics.settings.JdbcSettings;
 import dev.owly.analytics.spi.Config;
@@ -16,7 +17,6 @@ import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.StorageException;
 import dev.owly.analytics.storage.JdbcStorage;
 import dev.owly.analytics.storage.LedgerEntry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -490,11 +490,11 @@ public final class AdminApi {
   /** Reads at most {@value #MAX_BODY_BYTES} bytes of JSON object; null after a 413. */
   private static Map<String, Object> body(HttpExchange ex) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && declaredTooLarge(length)) {
+    if (length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)) {
       tooLarge(ex);
       return null;
     }
-    byte[] bytes = readBounded(ex.getRequestBody());
+    byte[] bytes = BoundedBody.read(ex.getRequestBody(), MAX_BODY_BYTES);
     if (bytes == null) {
       tooLarge(ex);
       return null;
@@ -521,29 +521,6 @@ public final class AdminApi {
     while (skipped <= DISCARD_BYTES && (n = in.read(sink)) != -1) {
       skipped += n;
     }
-  }
-
-  private static boolean declaredTooLarge(String length) {
-    try {
-      return Long.parseLong(length.trim()) > MAX_BODY_BYTES;
-    } catch (NumberFormatException e) {
-      return true;
-    }
-  }
-
-  private static byte[] readBounded(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    byte[] buffer = new byte[4096];
-    int total = 0;
-    int n;
-    while ((n = in.read(buffer)) != -1) {
-      total += n;
-      if (total > MAX_BODY_BYTES) {
-        return null;
-      }
-      out.write(buffer, 0, n);
-    }
-    return out.toByteArray();
   }
 
   private static Mode mode(Object value) {

@@ -11,10 +11,9 @@ import dev.owly.analytics.Text;
 import dev.owly.analytics.core.Decoded;
 import dev.owly.analytics.core.PayloadException;
 import dev.owly.analytics.core.Verified;
+import dev.owly.analytics.http.BoundedBody;
 import dev.owly.analytics.spi.Clock;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -247,12 +246,12 @@ public final class Collector implements AutoCloseable {
         return;
       }
       String length = ex.getRequestHeaders().getFirst("Content-Length");
-      if (length != null && declaredTooLarge(length)) {
+      if (length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)) {
         ex.getResponseHeaders().add("Connection", "close");
         respond(ex, 413, "too-large", null);
         return;
       }
-      byte[] body = readBounded(ex.getRequestBody());
+      byte[] body = BoundedBody.read(ex.getRequestBody(), MAX_BODY_BYTES);
       if (body == null) {
         ex.getResponseHeaders().add("Connection", "close");
         respond(ex, 413, "too-large", null);
@@ -265,30 +264,6 @@ public final class Collector implements AutoCloseable {
       LOG.error("collector.internal-error {}", e.getClass().getSimpleName());
       respond(ex, 500, "internal-error", null);
     }
-  }
-
-  private static boolean declaredTooLarge(String length) {
-    try {
-      return Long.parseLong(length.trim()) > MAX_BODY_BYTES;
-    } catch (NumberFormatException e) {
-      return true;
-    }
-  }
-
-  /** Reads at most {@link #MAX_BODY_BYTES}; null when there is more. */
-  private static byte[] readBounded(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    byte[] buffer = new byte[8192];
-    int total = 0;
-    int n;
-    while ((n = in.read(buffer)) != -1) {
-      total += n;
-      if (total > MAX_BODY_BYTES) {
-        return null;
-      }
-      out.write(buffer, 0, n);
-    }
-    return out.toByteArray();
   }
 
   private void answer(HttpExchange ex, byte[] bytes, long nowMs) throws IOException {
