@@ -213,55 +213,54 @@ public final class JdbcStorage implements Storage {
           if (candidates.isEmpty()) {
             return List.of();
           }
-          // The lease predicate is repeated: a row another node took between our SELECT and
-          // this UPDATE (possible where SKIP LOCKED is weaker) is simply not ours.
-          List<Long> taken = new ArrayList<>();
+          // One set-based UPDATE (not one per row), repeating the lease predicate: a row another
+          // node took between our SELECT and this UPDATE (possible where SKIP LOCKED is weaker)
+          // is simply not ours, and the re-read below only returns rows carrying our lease.
           try (PreparedStatement u =
               c.prepareStatement(
                   "UPDATE "
                       + EVENTS
                       + " SET \"CLAIMED_BY\" = ?, \"CLAIM_UNTIL\" = ?"
-                      + " WHERE \"ID\" = ? AND \"STATE\" = ?"
+                      + " WHERE \"ID\" IN ("
+                      + placeholders(candidates.size())
+                      + ") AND \"STATE\" = ?"
                       + " AND (\"CLAIMED_BY\" IS NULL OR \"CLAIM_UNTIL\" < ?)")) {
+            int i = 1;
+            u.setString(i++, nodeId);
+            u.setLong(i++, leaseUntilMs);
             for (long id : candidates) {
-              u.setString(1, nodeId);
-              u.setLong(2, leaseUntilMs);
-              u.setLong(3, id);
-              u.setString(4, PENDING);
-              u.setLong(5, nowMs);
-              if (u.executeUpdate() == 1) {
-                taken.add(id);
+              u.setLong(i++, id);
+            }
+            u.setString(i++, PENDING);
+            u.setLong(i, nowMs);
+            u.executeUpdate();
+          }
+          List<Row> rows = new ArrayList<>(candidates.size());
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT "
+                      + ROW_COLUMNS
+                      + " FROM "
+                      + EVENTS
+                      + " WHERE \"ID\" IN ("
+                      + placeholders(candidates.size())
+                      + ") AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" = ?"
+                      + " ORDER BY \"ID\"")) {
+            int i = 1;
+            for (long id : candidates) {
+              p.setLong(i++, id);
+            }
+            p.setString(i++, PENDING);
+            p.setString(i++, nodeId);
+            p.setLong(i, leaseUntilMs);
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                rows.add(toRow(r));
               }
             }
           }
-          return readRows(c, taken);
+          return rows;
         });
-  }
-
-  private static List<Row> readRows(Connection c, List<Long> ids) throws SQLException {
-    List<Row> rows = new ArrayList<>(ids.size());
-    if (ids.isEmpty()) {
-      return rows;
-    }
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "SELECT "
-                + ROW_COLUMNS
-                + " FROM "
-                + EVENTS
-                + " WHERE \"ID\" IN ("
-                + placeholders(ids.size())
-                + ") ORDER BY \"ID\"")) {
-      for (int i = 0; i < ids.size(); i++) {
-        p.setLong(i + 1, ids.get(i));
-      }
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          rows.add(toRow(r));
-        }
-      }
-    }
-    return rows;
   }
 
   private static Row toRow(ResultSet r) throws SQLException {
