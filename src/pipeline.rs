@@ -113,11 +113,8 @@ pub struct Core {
     config_cache: Option<(i64, Config)>,
 }
 
-/// Why a send loop stopped early.
-enum Stop {
-    /// The flush must end with this reason.
-    Flush(&'static str),
-}
+/// Why a flush ended early: the reason code reported as `FlushReport::stopped`.
+type Stop = &'static str;
 
 impl Core {
     /// A core with zeroed counters.
@@ -139,9 +136,9 @@ impl Core {
     /// Checks one event and stores it as pending; returns the row id.
     pub fn record<H: Host>(&mut self, host: &mut H, event_json: &str) -> Result<u64, Rejection> {
         let outcome = self.accept(host, event_json).and_then(|row| {
-            host.append(row).map_err(|e| {
+            host.append(row).map_err(|_| {
                 host.log(Level::Error, "storage.append-failed", &[("rows", 1)]);
-                storage_rejection(&e)
+                storage_rejection()
             })
         });
         match &outcome {
@@ -226,7 +223,7 @@ impl Core {
             let secret = host.secret();
             if secret.len() < MIN_SECRET_BYTES {
                 report.stopped = Some("secret.weak");
-            } else if let Err(Stop::Flush(why)) = self.deliver(host, &secret, &limits, &mut report) {
+            } else if let Err(why) = self.deliver(host, &secret, &limits, &mut report) {
                 report.stopped = Some(why);
             }
         }
@@ -265,7 +262,7 @@ impl Core {
         let now = host.now_ms();
         let due = host
             .due(limits.batches_per_flush, now, now.saturating_add(limits.lease_ms))
-            .map_err(|_| Stop::Flush("storage.unavailable"))?;
+            .map_err(|_| "storage.unavailable")?;
         for batch in &due {
             self.send(host, secret, limits, batch, report)?;
         }
@@ -275,7 +272,7 @@ impl Core {
             let now = host.now_ms();
             let rows = host
                 .claim(limits.batch_rows, now, now.saturating_add(limits.lease_ms))
-                .map_err(|_| Stop::Flush("storage.unavailable"))?;
+                .map_err(|_| "storage.unavailable")?;
             let mut rows = rows;
             // A host that hands back more than asked must not push a payload past the limits;
             // the extra rows stay claimed until their lease ends.
@@ -348,7 +345,7 @@ impl Core {
 
     /// Encodes and seals one chunk of rows; `None` when this node lost the claim.
     fn seal<H: Host>(&mut self, host: &mut H, rows: &[Row]) -> Result<Option<Batch>, Stop> {
-        let nonce = draw_nonce(host).ok_or(Stop::Flush("entropy.invalid"))?;
+        let nonce = draw_nonce(host).ok_or("entropy.invalid")?;
         let data_encoded = codec::base64_encode(codec::data_json(rows).as_bytes());
         let content_hash = codec::content_hash(nonce, &data_encoded);
         let new_batch = NewBatch {
@@ -373,7 +370,7 @@ impl Core {
                 host.log(Level::Warn, "storage.lost-claim", &[("rows", u64::from(row_count))]);
                 Ok(None)
             }
-            Err(_) => Err(Stop::Flush("storage.unavailable")),
+            Err(_) => Err("storage.unavailable"),
         }
     }
 
@@ -389,7 +386,7 @@ impl Core {
         // The one check that makes "switch off" take effect mid-flush.
         match host.mode() {
             Mode::Remote => {}
-            _ => return Err(Stop::Flush("mode.changed")),
+            _ => return Err("mode.changed"),
         }
         let now = host.now_ms();
         let step = now.div_euclid(1000).div_euclid(30).max(0) as u64;
@@ -404,7 +401,7 @@ impl Core {
                 Some(response.status),
                 response.retry_after.as_deref(),
             ),
-            Err(TransportError::NotConfigured) => return Err(Stop::Flush("collector.none")),
+            Err(TransportError::NotConfigured) => return Err("collector.none"),
             Err(_) => Class::Retry.settlement(host, limits, batch, now, None, None),
         };
         match &outcome {
@@ -562,7 +559,8 @@ fn rejection(rule: &'static str, field: &str) -> Rejection {
     }
 }
 
-fn storage_rejection(_e: &StorageError) -> Rejection {
+/// A storage failure while recording; the host's error text stays out of the verdict.
+fn storage_rejection() -> Rejection {
     rejection("storage.unavailable", "")
 }
 
