@@ -109,8 +109,18 @@ impl Effective {
 #[derive(Debug, Default)]
 pub struct Core {
     counters: BTreeMap<&'static str, u64>,
-    /// Settings for `record`, with the clock time they were read at.
-    config_cache: Option<(i64, Config)>,
+    /// Settings for `record`, with when they were read and whether their shapes are valid.
+    config_cache: Option<CachedConfig>,
+    /// A reused buffer for bounding a row's encoded size (no allocation per event).
+    scratch: String,
+}
+
+/// Settings as `record` last read them.
+#[derive(Debug)]
+struct CachedConfig {
+    read_at_ms: i64,
+    config: Config,
+    valid: Result<(), Rejection>,
 }
 
 /// Why a flush ended early: the reason code reported as `FlushReport::stopped`.
@@ -167,32 +177,41 @@ impl Core {
         }
         let accepted = schema::check_event(event_json)?;
         let now_ms = host.now_ms();
-        let config = self.recent_config(host, now_ms);
-        check_settings(config)?;
+        let cached = self.recent_config(host, now_ms);
+        cached.valid.clone()?;
+        let row_bytes = Effective::from(&cached.config.limits).row_bytes;
         let row = NewRow {
             name: accepted.name,
-            tenant: config.server_id.clone(),
-            product_version: config.product_version.clone(),
-            app_version: config.app_version.clone(),
+            tenant: cached.config.server_id.clone(),
+            product_version: cached.config.product_version.clone(),
+            app_version: cached.config.app_version.clone(),
             recorded_at: now_ms.div_euclid(1000),
             attributes: accepted.attributes,
         };
-        let limits = Effective::from(&config.limits);
-        let mut probe = String::with_capacity(256);
-        codec::write_row(&mut probe, WIDEST_ID, &row);
-        if probe.len() > limits.row_bytes {
+        self.scratch.clear();
+        codec::write_row(&mut self.scratch, WIDEST_ID, &row);
+        if self.scratch.len() > row_bytes {
             return Err(rejection("row.too-large", "event"));
         }
         Ok(row)
     }
 
     /// The settings, read again when older than [`CONFIG_TTL_MS`] (or when the clock went back).
-    fn recent_config<H: Host>(&mut self, host: &mut H, now_ms: i64) -> &Config {
-        let fresh = matches!(&self.config_cache, Some((at, _)) if now_ms >= *at && now_ms - *at < CONFIG_TTL_MS);
+    fn recent_config<H: Host>(&mut self, host: &mut H, now_ms: i64) -> &CachedConfig {
+        let fresh =
+            matches!(&self.config_cache, Some(c) if now_ms >= c.read_at_ms && now_ms - c.read_at_ms < CONFIG_TTL_MS);
         if !fresh {
             self.config_cache = None;
         }
-        &self.config_cache.get_or_insert_with(|| (now_ms, host.config())).1
+        self.config_cache.get_or_insert_with(|| {
+            let config = host.config();
+            let valid = check_settings(&config);
+            CachedConfig {
+                read_at_ms: now_ms,
+                config,
+                valid,
+            }
+        })
     }
 
     /// Runs the delivery model once.
