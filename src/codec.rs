@@ -556,8 +556,11 @@ fn shape(text: &str, max_depth: usize, max_top_members: usize, max_nested_object
     const DEPTH_CAP: usize = 8;
     let max_depth = max_depth.min(DEPTH_CAP - 1);
     let bytes = text.as_bytes();
-    let mut opened = [0usize; DEPTH_CAP];
     let mut depth = 0usize;
+    // The outermost open object below the top level (the largest one): (its depth, its start).
+    // Tracked on open/close rather than searched for at every byte — this runs over every byte
+    // of every payload a collector receives.
+    let mut outer: Option<(usize, usize)> = None;
     let mut members = 1usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -578,9 +581,16 @@ fn shape(text: &str, max_depth: usize, max_top_members: usize, max_nested_object
                     if depth > max_depth {
                         return Shape::TooDeep;
                     }
-                    opened[depth] = i;
+                    if b == b'{' && depth >= 2 && outer.is_none() {
+                        outer = Some((depth, i));
+                    }
                 }
-                b'}' | b']' => depth = depth.saturating_sub(1),
+                b'}' | b']' => {
+                    if matches!(outer, Some((d, _)) if d == depth) {
+                        outer = None;
+                    }
+                    depth = depth.saturating_sub(1);
+                }
                 b',' if depth == 1 => {
                     members += 1;
                     if members > max_top_members {
@@ -590,8 +600,7 @@ fn shape(text: &str, max_depth: usize, max_top_members: usize, max_nested_object
                 _ => {}
             }
         }
-        // The outermost open object below the top level is the largest one.
-        if let Some(start) = opened[2..=depth.max(1)].iter().copied().find(|&s| bytes[s] == b'{') {
+        if let Some((_, start)) = outer {
             if i - start + 1 > max_nested_object {
                 return Shape::NestedObjectTooLong;
             }

@@ -222,15 +222,12 @@ public final class JdbcStorage implements Storage {
                       + EVENTS
                       + " SET \"CLAIMED_BY\" = ?, \"CLAIM_UNTIL\" = ?"
                       + " WHERE \"ID\" IN ("
-                      + placeholders(candidates.size())
+                      + idList(candidates)
                       + ") AND \"STATE\" = ?"
                       + " AND (\"CLAIMED_BY\" IS NULL OR \"CLAIM_UNTIL\" < ?)")) {
             int i = 1;
             u.setString(i++, nodeId);
             u.setLong(i++, leaseUntilMs);
-            for (long id : candidates) {
-              u.setLong(i++, id);
-            }
             u.setString(i++, PENDING);
             u.setLong(i, nowMs);
             u.executeUpdate();
@@ -243,13 +240,10 @@ public final class JdbcStorage implements Storage {
                       + " FROM "
                       + EVENTS
                       + " WHERE \"ID\" IN ("
-                      + placeholders(candidates.size())
+                      + idList(candidates)
                       + ") AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" = ?"
                       + " ORDER BY \"ID\"")) {
             int i = 1;
-            for (long id : candidates) {
-              p.setLong(i++, id);
-            }
             p.setString(i++, PENDING);
             p.setString(i++, nodeId);
             p.setLong(i, leaseUntilMs);
@@ -275,8 +269,25 @@ public final class JdbcStorage implements Storage {
             r.getString(7)));
   }
 
-  private static String placeholders(int n) {
-    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  /**
+   * Ids written into the SQL as numeric literals rather than bound parameters: they are longs from
+   * our own tables (nothing to inject), and H2 evaluates a parameter IN-list linearly per row (500
+   * x 500 comparisons per statement, a quarter of a 10k-row flush) but a literal list through a
+   * hash set.
+   */
+  private static String idList(List<Long> ids) {
+    return idList(ids.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  private static String idList(long[] ids) {
+    StringBuilder out = new StringBuilder(ids.length * 8);
+    for (long id : ids) {
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append(id);
+    }
+    return out.toString();
   }
 
   @Override
@@ -327,13 +338,10 @@ public final class JdbcStorage implements Storage {
                   "SELECT COUNT(*), MIN(\"CLAIM_UNTIL\") FROM "
                       + EVENTS
                       + " WHERE \"ID\" IN ("
-                      + placeholders(ids.length)
+                      + idList(ids)
                       + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" >= ?")) {
             int i = 1;
-            for (long id : ids) {
-              p.setLong(i++, id);
-            }
             p.setString(i++, PENDING);
             p.setString(i++, nodeId);
             p.setLong(i, batch.nowMs());
@@ -374,15 +382,12 @@ public final class JdbcStorage implements Storage {
                       + EVENTS
                       + " SET \"STATE\" = ?, \"BATCH_ID\" = ?"
                       + " WHERE \"ID\" IN ("
-                      + placeholders(ids.length)
+                      + idList(ids)
                       + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" >= ?")) {
             int i = 1;
             u.setString(i++, SEALED);
             u.setLong(i++, ledgerId);
-            for (long id : ids) {
-              u.setLong(i++, id);
-            }
             u.setString(i++, PENDING);
             u.setString(i++, nodeId);
             u.setLong(i, batch.nowMs());
@@ -452,11 +457,8 @@ public final class JdbcStorage implements Storage {
                       + " \"ATTEMPTS\" FROM "
                       + LEDGER
                       + " WHERE \"ID\" IN ("
-                      + placeholders(taken.size())
+                      + idList(taken)
                       + ") ORDER BY \"ID\"")) {
-            for (int i = 0; i < taken.size(); i++) {
-              p.setLong(i + 1, taken.get(i));
-            }
             try (ResultSet r = p.executeQuery()) {
               while (r.next()) {
                 batches.add(
@@ -571,15 +573,12 @@ public final class JdbcStorage implements Storage {
                       + " SET \"STATE\" = ?, \"REJECT_RULE\" = ?,"
                       + " \"CLAIMED_BY\" = NULL, \"CLAIM_UNTIL\" = NULL"
                       + " WHERE \"ID\" IN ("
-                      + placeholders(ids.length)
+                      + idList(ids)
                       + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ?")) {
             int i = 1;
             u.setString(i++, REJECTED);
             u.setString(i++, rule);
-            for (long id : ids) {
-              u.setLong(i++, id);
-            }
             u.setString(i++, PENDING);
             u.setString(i, nodeId);
             if (u.executeUpdate() != ids.length) {
