@@ -333,17 +333,7 @@ impl Core {
         let mut bad: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
         let mut buf = String::with_capacity(512);
         for row in rows {
-            let verdict = schema::check_stored(&row.data.name, &row.data.attributes)
-                .and_then(|_| check_row_fields(&row.data))
-                .and_then(|_| {
-                    buf.clear();
-                    codec::write_row(&mut buf, row.id, &row.data);
-                    if buf.len() > limits.row_bytes {
-                        Err(rejection("row.too-large", "event"))
-                    } else {
-                        Ok(())
-                    }
-                });
+            let verdict = stored_row_verdict(&row, limits, &mut buf);
             match verdict {
                 Ok(()) => keep.push(row),
                 Err(r) => bad.entry(r.rule).or_default().push(row.id),
@@ -365,8 +355,7 @@ impl Core {
     /// Encodes and seals one chunk of rows; `None` when this node lost the claim.
     fn seal<H: Host>(&mut self, host: &mut H, rows: &[Row]) -> Result<Option<Batch>, Stop> {
         let nonce = draw_nonce(host).ok_or("entropy.invalid")?;
-        let data_encoded = codec::base64_encode(codec::data_json(rows).as_bytes());
-        let content_hash = codec::content_hash(nonce, &data_encoded);
+        let (data_encoded, content_hash) = encode_batch(rows, nonce);
         let new_batch = NewBatch {
             nonce,
             data_encoded,
@@ -443,12 +432,11 @@ impl Core {
     pub fn preview<H: Host>(&mut self, host: &mut H) -> Result<Option<String>, StorageError> {
         let config = host.config();
         let limits = Effective::from(&config.limits);
+        let mut buf = String::with_capacity(512);
         let rows: Vec<Row> = host
             .peek(limits.batch_rows)?
             .into_iter()
-            .filter(|r| {
-                schema::check_stored(&r.data.name, &r.data.attributes).is_ok() && check_row_fields(&r.data).is_ok()
-            })
+            .filter(|r| stored_row_verdict(r, &limits, &mut buf).is_ok())
             .collect();
         let Some(chunk) = split_by_size(&rows, limits.payload_bytes).next() else {
             return Ok(None);
@@ -456,8 +444,7 @@ impl Core {
         let Some(nonce) = draw_nonce(host) else {
             return Err(StorageError::Other("entropy.invalid".into()));
         };
-        let data_encoded = codec::base64_encode(codec::data_json(chunk).as_bytes());
-        let content_hash = codec::content_hash(nonce, &data_encoded);
+        let (data_encoded, content_hash) = encode_batch(chunk, nonce);
         let secret = host.secret();
         let step = host.now_ms().div_euclid(1000).div_euclid(30).max(0) as u64;
         let otp = otp::owly_otp(&secret, &content_hash, step);
@@ -529,6 +516,26 @@ fn backoff<H: Host>(host: &mut H, limits: &Effective, attempts: u32) -> u64 {
         Err(_) => u64::from(u32::MAX), // a broken entropy source gets the longest wait
     };
     half + random % (half + 1)
+}
+
+/// The exact `dataEncoded` and `contentHash` of rows (ascending ids) under `nonce`.
+fn encode_batch(rows: &[Row], nonce: u64) -> (String, String) {
+    let data_encoded = codec::base64_encode(codec::data_json(rows).as_bytes());
+    let content_hash = codec::content_hash(nonce, &data_encoded);
+    (data_encoded, content_hash)
+}
+
+/// Whether a row read back from storage may still leave: the filter, the settings shapes and the
+/// row size, exactly as at recording time (the database is editable). `buf` is scratch space.
+fn stored_row_verdict(row: &Row, limits: &Effective, buf: &mut String) -> Result<(), Rejection> {
+    schema::check_stored(&row.data.name, &row.data.attributes)?;
+    check_row_fields(&row.data)?;
+    buf.clear();
+    codec::write_row(buf, row.id, &row.data);
+    if buf.len() > limits.row_bytes {
+        return Err(rejection("row.too-large", "event"));
+    }
+    Ok(())
 }
 
 /// A nonce uniform in [1, 2^63-1]: 63 random bits, redrawn on zero.
