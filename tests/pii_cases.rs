@@ -9,7 +9,7 @@ use owly_core::catalog::{ValueKind, CATALOG};
 use owly_core::pii::{scan_integer, scan_text, RULES};
 use owly_core::schema::{check_event, check_stored, Rejection};
 
-const PUBLIC_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/pii/public-cases.jsonl");
+const PUBLIC_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pii/public-cases.jsonl");
 const EXTRA_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pii/extra-cases.jsonl");
 
 /// Runs one case; returns the rule it was rejected with, or an error message.

@@ -12,7 +12,7 @@ import subprocess
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 JAR = os.path.join(ROOT, "host-java", "target", "owly.jar")
-CASES = os.path.join(ROOT, "..", "shared", "pii", "public-cases.jsonl")
+CASES = os.path.join(ROOT, "tests", "pii", "public-cases.jsonl")
 
 
 def run_filter(data: bytes):

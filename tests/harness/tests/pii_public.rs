@@ -1,4 +1,4 @@
-//! The public PII cases (`../shared/pii/public-cases.jsonl`) through `record` in the real module.
+//! The public PII cases (`tests/pii/public-cases.jsonl`) through `record` in the real module.
 
 mod common;
 
@@ -6,7 +6,7 @@ use common::*;
 
 #[test]
 fn public_pii_cases_pass_through_record() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/pii/public-cases.jsonl");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../pii/public-cases.jsonl");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("public cases missing at {path}: {e}"));
     let mut count = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
