@@ -9,16 +9,12 @@ import dev.owly.analytics.spi.Row;
 import dev.owly.analytics.spi.Settlement;
 import dev.owly.analytics.spi.Storage;
 import dev.owly.analytics.spi.StorageException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +25,9 @@ import javax.sql.DataSource;
  * The core's {@code storage} import over JDBC (H2 or PostgreSQL). Every method is one transaction
  * that either commits whole or changes nothing. Several nodes may share the database: pending rows
  * are claimed with leases ({@code CLAIMED_BY}/{@code CLAIM_UNTIL}) and due batches with leases
- * ({@code LEASED_BY}/{@code LEASE_UNTIL}); candidates are locked with {@code SELECT … FOR UPDATE
- * SKIP LOCKED} (PostgreSQL and H2 2.3) and taken with an UPDATE that repeats the lease predicate,
- * so a row is never held by two nodes at once.
+ * ({@code LEASED_BY}/{@code LEASE_UNTIL}), both taken by {@link Lease} ({@code SELECT … FOR UPDATE
+ * SKIP LOCKED}, then an UPDATE that repeats the lease predicate), so a row is never held by two
+ * nodes at once. The administrator's reads and "delete all" are {@link LedgerQueries}.
  */
 public final class JdbcStorage implements Storage {
   static final String PENDING = "pending";
@@ -49,10 +45,12 @@ public final class JdbcStorage implements Storage {
 
   private final DataSource dataSource;
   private final String nodeId;
+  private final LedgerQueries queries;
 
   private JdbcStorage(Builder builder) {
     this.dataSource = builder.dataSource;
     this.nodeId = builder.nodeId;
+    this.queries = new LedgerQueries(dataSource);
     if (builder.migrate) {
       Schema.migrate(dataSource);
     }
@@ -101,54 +99,9 @@ public final class JdbcStorage implements Storage {
     return dataSource;
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
   /** Runs {@code work} as one transaction; rolls back on any failure. */
-  private <T> T inTransaction(String op, Work<T> work) {
-    Connection c;
-    try {
-      c = dataSource.getConnection();
-    } catch (SQLException e) {
-      throw Schema.unavailable("storage.connect", e);
-    }
-    try (c) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw translate("storage." + op, e);
-    }
-  }
-
-  /** Maps a driver exception onto the WIT storage-error cases by SQLSTATE, never by message. */
-  static StorageException translate(String code, SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    boolean transientFailure =
-        e instanceof SQLTransientException
-            || state.startsWith("08") // connection exception
-            || state.startsWith("57") // operator intervention (PostgreSQL shutdown)
-            || state.equals("40001") // serialization failure
-            || state.equals("40P01") // deadlock (PostgreSQL)
-            || state.equals("55P03") // lock not available (PostgreSQL)
-            || state.equals("HYT00") // lock timeout (H2)
-            || state.equals("90098"); // database closed (H2)
-    return new StorageException(
-        transientFailure ? StorageException.Kind.UNAVAILABLE : StorageException.Kind.OTHER,
-        code + " (sqlstate " + state + ")",
-        e);
+  private <T> T inTransaction(String op, Transactions.Work<T> work) {
+    return Transactions.run(dataSource, op, work);
   }
 
   private static StorageException lostClaim(String code) {
@@ -193,68 +146,9 @@ public final class JdbcStorage implements Storage {
     }
     return inTransaction(
         "claim",
-        c -> {
-          List<Long> candidates = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT \"ID\" FROM "
-                      + EVENTS
-                      + " WHERE \"STATE\" = ? AND (\"CLAIMED_BY\" IS NULL OR \"CLAIM_UNTIL\" < ?)"
-                      + " ORDER BY \"ID\" LIMIT ? FOR UPDATE SKIP LOCKED")) {
-            p.setString(1, PENDING);
-            p.setLong(2, nowMs);
-            p.setInt(3, limit);
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                candidates.add(r.getLong(1));
-              }
-            }
-          }
-          if (candidates.isEmpty()) {
-            return List.of();
-          }
-          // One set-based UPDATE (not one per row), repeating the lease predicate: a row another
-          // node took between our SELECT and this UPDATE (possible where SKIP LOCKED is weaker)
-          // is simply not ours, and the re-read below only returns rows carrying our lease.
-          try (PreparedStatement u =
-              c.prepareStatement(
-                  "UPDATE "
-                      + EVENTS
-                      + " SET \"CLAIMED_BY\" = ?, \"CLAIM_UNTIL\" = ?"
-                      + " WHERE \"ID\" IN ("
-                      + idList(candidates)
-                      + ") AND \"STATE\" = ?"
-                      + " AND (\"CLAIMED_BY\" IS NULL OR \"CLAIM_UNTIL\" < ?)")) {
-            int i = 1;
-            u.setString(i++, nodeId);
-            u.setLong(i++, leaseUntilMs);
-            u.setString(i++, PENDING);
-            u.setLong(i, nowMs);
-            u.executeUpdate();
-          }
-          List<Row> rows = new ArrayList<>(candidates.size());
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT "
-                      + ROW_COLUMNS
-                      + " FROM "
-                      + EVENTS
-                      + " WHERE \"ID\" IN ("
-                      + idList(candidates)
-                      + ") AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" = ?"
-                      + " ORDER BY \"ID\"")) {
-            int i = 1;
-            p.setString(i++, PENDING);
-            p.setString(i++, nodeId);
-            p.setLong(i, leaseUntilMs);
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                rows.add(toRow(r));
-              }
-            }
-          }
-          return rows;
-        });
+        c ->
+            new Lease(EVENTS, "CLAIMED_BY", "CLAIM_UNTIL", "\"STATE\" = ?", PENDING)
+                .take(c, nodeId, limit, nowMs, leaseUntilMs, ROW_COLUMNS, JdbcStorage::toRow));
   }
 
   private static Row toRow(ResultSet r) throws SQLException {
@@ -267,27 +161,6 @@ public final class JdbcStorage implements Storage {
             r.getString(5),
             r.getLong(6),
             r.getString(7)));
-  }
-
-  /**
-   * Ids written into the SQL as numeric literals rather than bound parameters: they are longs from
-   * our own tables (nothing to inject), and H2 evaluates a parameter IN-list linearly per row (500
-   * x 500 comparisons per statement, a quarter of a 10k-row flush) but a literal list through a
-   * hash set.
-   */
-  private static String idList(List<Long> ids) {
-    return idList(ids.stream().mapToLong(Long::longValue).toArray());
-  }
-
-  private static String idList(long[] ids) {
-    StringBuilder out = new StringBuilder(ids.length * 8);
-    for (long id : ids) {
-      if (out.length() > 0) {
-        out.append(", ");
-      }
-      out.append(id);
-    }
-    return out.toString();
   }
 
   @Override
@@ -338,7 +211,7 @@ public final class JdbcStorage implements Storage {
                   "SELECT COUNT(*), MIN(\"CLAIM_UNTIL\") FROM "
                       + EVENTS
                       + " WHERE \"ID\" IN ("
-                      + idList(ids)
+                      + Sql.idList(ids)
                       + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" >= ?")) {
             int i = 1;
@@ -382,7 +255,7 @@ public final class JdbcStorage implements Storage {
                       + EVENTS
                       + " SET \"STATE\" = ?, \"BATCH_ID\" = ?"
                       + " WHERE \"ID\" IN ("
-                      + idList(ids)
+                      + Sql.idList(ids)
                       + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ? AND \"CLAIM_UNTIL\" >= ?")) {
             int i = 1;
@@ -406,74 +279,24 @@ public final class JdbcStorage implements Storage {
     }
     return inTransaction(
         "due",
-        c -> {
-          List<Long> candidates = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT \"ID\" FROM "
-                      + LEDGER
-                      + " WHERE \"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?"
-                      + " AND (\"LEASED_BY\" IS NULL OR \"LEASE_UNTIL\" < ?)"
-                      + " ORDER BY \"ID\" LIMIT ? FOR UPDATE SKIP LOCKED")) {
-            p.setString(1, SEALED);
-            p.setString(2, RETRY);
-            p.setLong(3, nowMs);
-            p.setLong(4, nowMs);
-            p.setInt(5, limit);
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                candidates.add(r.getLong(1));
-              }
-            }
-          }
-          List<Long> taken = new ArrayList<>();
-          try (PreparedStatement u =
-              c.prepareStatement(
-                  "UPDATE "
-                      + LEDGER
-                      + " SET \"LEASED_BY\" = ?, \"LEASE_UNTIL\" = ?"
-                      + " WHERE \"ID\" = ? AND \"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?"
-                      + " AND (\"LEASED_BY\" IS NULL OR \"LEASE_UNTIL\" < ?)")) {
-            for (long id : candidates) {
-              u.setString(1, nodeId);
-              u.setLong(2, leaseUntilMs);
-              u.setLong(3, id);
-              u.setString(4, SEALED);
-              u.setString(5, RETRY);
-              u.setLong(6, nowMs);
-              u.setLong(7, nowMs);
-              if (u.executeUpdate() == 1) {
-                taken.add(id);
-              }
-            }
-          }
-          List<Batch> batches = new ArrayList<>(taken.size());
-          if (taken.isEmpty()) {
-            return batches;
-          }
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT \"ID\", \"NONCE\", \"DATA_ENCODED\", \"CONTENT_HASH\", \"ROW_COUNT\","
-                      + " \"ATTEMPTS\" FROM "
-                      + LEDGER
-                      + " WHERE \"ID\" IN ("
-                      + idList(taken)
-                      + ") ORDER BY \"ID\"")) {
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                batches.add(
-                    new Batch(
-                        r.getLong(1),
-                        r.getLong(2),
-                        r.getString(3),
-                        r.getString(4),
-                        r.getInt(5),
-                        r.getInt(6)));
-              }
-            }
-          }
-          return batches;
-        });
+        c ->
+            new Lease(
+                    LEDGER,
+                    "LEASED_BY",
+                    "LEASE_UNTIL",
+                    "\"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?",
+                    SEALED,
+                    RETRY,
+                    nowMs)
+                .take(c, nodeId, limit, nowMs, leaseUntilMs, BATCH_COLUMNS, JdbcStorage::toBatch));
+  }
+
+  private static final String BATCH_COLUMNS =
+      "\"ID\", \"NONCE\", \"DATA_ENCODED\", \"CONTENT_HASH\", \"ROW_COUNT\", \"ATTEMPTS\"";
+
+  private static Batch toBatch(ResultSet r) throws SQLException {
+    return new Batch(
+        r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getInt(5), r.getInt(6));
   }
 
   @Override
@@ -514,14 +337,14 @@ public final class JdbcStorage implements Storage {
                       + " \"SETTLED_AT\" = ?, \"LEASED_BY\" = NULL, \"LEASE_UNTIL\" = NULL"
                       + " WHERE \"ID\" = ? AND \"STATUS\" IN (?, ?) AND \"LEASED_BY\" = ?")) {
             u.setString(1, status);
-            setNullableLong(u, 2, nextAttempt);
+            Sql.setNullableLong(u, 2, nextAttempt);
             if (httpStatus == null) {
               u.setNull(3, Types.INTEGER);
             } else {
               u.setInt(3, httpStatus);
             }
             u.setString(4, reason);
-            setNullableLong(u, 5, settledAt);
+            Sql.setNullableLong(u, 5, settledAt);
             u.setLong(6, batchId);
             u.setString(7, SEALED);
             u.setString(8, RETRY);
@@ -546,15 +369,6 @@ public final class JdbcStorage implements Storage {
         });
   }
 
-  private static void setNullableLong(PreparedStatement p, int index, Long value)
-      throws SQLException {
-    if (value == null) {
-      p.setNull(index, Types.BIGINT);
-    } else {
-      p.setLong(index, value);
-    }
-  }
-
   @Override
   public void quarantine(long[] rowIds, String rule) {
     requireNonNull(rowIds, "rowIds");
@@ -573,7 +387,7 @@ public final class JdbcStorage implements Storage {
                       + " SET \"STATE\" = ?, \"REJECT_RULE\" = ?,"
                       + " \"CLAIMED_BY\" = NULL, \"CLAIM_UNTIL\" = NULL"
                       + " WHERE \"ID\" IN ("
-                      + idList(ids)
+                      + Sql.idList(ids)
                       + ")"
                       + " AND \"STATE\" = ? AND \"CLAIMED_BY\" = ?")) {
             int i = 1;
@@ -632,94 +446,22 @@ public final class JdbcStorage implements Storage {
    * transaction. Settings (mode, secret) are kept. Returns how many rows were deleted.
    */
   public long deleteAll() {
-    return inTransaction(
-        "delete-all",
-        c -> {
-          try (Statement s = c.createStatement()) {
-            return (long) s.executeUpdate("DELETE FROM " + EVENTS)
-                + s.executeUpdate("DELETE FROM " + LEDGER);
-          }
-        });
+    return queries.deleteAll();
   }
 
   /** The newest ledger entries first, at most {@code limit}. */
   public List<LedgerEntry> ledger(int limit) {
-    return inTransaction(
-        "ledger",
-        c -> {
-          List<LedgerEntry> entries = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(LEDGER_SELECT + " ORDER BY \"ID\" DESC LIMIT ?")) {
-            p.setInt(1, Math.max(0, limit));
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                entries.add(toLedgerEntry(r));
-              }
-            }
-          }
-          return entries;
-        });
+    return queries.ledger(limit);
   }
 
   /** One ledger entry by id. */
   public Optional<LedgerEntry> ledgerEntry(long id) {
-    return inTransaction(
-        "ledger-entry",
-        c -> {
-          try (PreparedStatement p = c.prepareStatement(LEDGER_SELECT + " WHERE \"ID\" = ?")) {
-            p.setLong(1, id);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(toLedgerEntry(r)) : Optional.<LedgerEntry>empty();
-            }
-          }
-        });
+    return queries.ledgerEntry(id);
   }
 
   /** How many events are in each state ({@code pending}, {@code sealed}, ...). */
   public Map<String, Long> eventCounts() {
-    return inTransaction(
-        "event-counts",
-        c -> {
-          Map<String, Long> counts = new LinkedHashMap<>();
-          try (Statement s = c.createStatement();
-              ResultSet r =
-                  s.executeQuery(
-                      "SELECT \"STATE\", COUNT(*) FROM "
-                          + EVENTS
-                          + " GROUP BY \"STATE\" ORDER BY \"STATE\"")) {
-            while (r.next()) {
-              counts.put(r.getString(1), r.getLong(2));
-            }
-          }
-          return counts;
-        });
-  }
-
-  private static final String LEDGER_SELECT =
-      "SELECT \"ID\", \"NONCE\", \"CONTENT_HASH\", \"DATA_ENCODED\", \"ROW_COUNT\", \"STATUS\","
-          + " \"ATTEMPTS\", \"SEALED_AT\", \"NEXT_ATTEMPT_AT\", \"LAST_STATUS\", \"REASON\","
-          + " \"SETTLED_AT\" FROM "
-          + LEDGER;
-
-  private static LedgerEntry toLedgerEntry(ResultSet r) throws SQLException {
-    return new LedgerEntry(
-        r.getLong(1),
-        r.getLong(2),
-        r.getString(3),
-        r.getString(4),
-        r.getInt(5),
-        r.getString(6),
-        r.getInt(7),
-        r.getLong(8),
-        nullableLong(r, 9),
-        (Integer) r.getObject(10),
-        r.getString(11),
-        nullableLong(r, 12));
-  }
-
-  private static Long nullableLong(ResultSet r, int index) throws SQLException {
-    long v = r.getLong(index);
-    return r.wasNull() ? null : v;
+    return queries.eventCounts();
   }
 
   @Override

@@ -143,7 +143,7 @@ public final class Schema {
         }
       }
     } catch (SQLException e) {
-      throw JdbcStorage.translate("schema.migrate", e);
+      throw Transactions.translate("schema.migrate", e);
     }
   }
 
@@ -152,7 +152,7 @@ public final class Schema {
     try (Connection c = dataSource.getConnection()) {
       return currentVersion(c);
     } catch (SQLException e) {
-      throw JdbcStorage.translate("schema.version", e);
+      throw Transactions.translate("schema.version", e);
     }
   }
 
