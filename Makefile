@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test
+.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test browser-deps
 
 all: wasm
 
@@ -45,9 +45,12 @@ web-lint:
 
 ## The admin page in headless Chromium against the real JVM host (host-java/target/owly.jar,
 ## built by the Java side), or against OWLY_ADMIN_URL when set. Needs npm deps in tests/browser.
-browser-test: web
-	cd tests/browser && npm ci --no-audit --no-fund
+browser-test: web browser-deps
 	node --test tests/browser/
+
+## The browser tests' npm dependencies (playwright-core, which drives Debian's Chromium).
+browser-deps:
+	cd tests/browser && npm ci --no-audit --no-fund
 ## -------------------------------------------------------------------------------------------
 
 ## Formatting and lints, native and wasm32.
@@ -67,9 +70,11 @@ rust-test: wasm
 outside-test:
 	python3 -m pytest -q tests/outside tests/cli
 
-## The JVM host, every module (library, cli), on H2 and a real PostgreSQL (scripts/pg-start.sh
-## installs and starts it).
-java-test: wasm web
+## The JVM host, every module (library, servlet-javax, servlet-jakarta, cli), on H2 and a real
+## PostgreSQL (scripts/pg-start.sh installs and starts it). The servlet modules' BrowserIT run the
+## browser tests (tests/browser/, Chromium) against their own container: Jetty 10 (javax.servlet)
+## and Jetty 12 ee10 (jakarta.servlet), each in its own module (they share package names).
+java-test: wasm web browser-deps
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
 
 ## The library (host-java/library/target/owly-analytics-*.jar) and the runnable jar

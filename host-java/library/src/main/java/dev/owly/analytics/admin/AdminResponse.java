@@ -12,8 +12,9 @@ import java.util.List;
  * order (the {@link AdminApi#SECURITY_HEADERS} included), the body and its declared length.
  *
  * <p>For {@code HEAD} the body is empty and {@link #contentLength()} is the length a {@code GET}
- * would have had. When {@link #closeConnection()} is set (a refused, unread body), the adapter ends
- * the connection after the answer instead of reading what the client still sends.
+ * would have had. {@link #closeConnection()} marks a refused, unread body: the server must not wait
+ * for the rest of it (a servlet container or Jetty does this by itself: it skips what has arrived,
+ * up to its own limit, and closes the connection).
  */
 public final class AdminResponse {
   static final String JSON = "application/json; charset=utf-8";
@@ -71,10 +72,10 @@ public final class AdminResponse {
     return this;
   }
 
-  /** The body is refused unread: answer, then close the connection. */
+  /** The body is refused unread: answer, then end the connection rather than read on. */
   AdminResponse closing() {
     this.close = true;
-    return header("Connection", "close");
+    return this;
   }
 
   /** The same answer without its body, for {@code HEAD}. */

@@ -63,6 +63,9 @@ public final class JdkAdminServer implements AutoCloseable {
       for (AdminResponse.Header h : r.headers()) {
         ex.getResponseHeaders().add(h.name(), h.value());
       }
+      if (r.closeConnection()) {
+        ex.getResponseHeaders().set("Connection", "close");
+      }
       boolean head = ex.getRequestMethod().equals("HEAD");
       if (head || r.body().length == 0) {
         if (r.contentLength() > 0) {
