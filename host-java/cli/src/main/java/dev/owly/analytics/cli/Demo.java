@@ -3,7 +3,6 @@ package dev.owly.analytics.cli;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.admin.AdminApi;
 import dev.owly.analytics.admin.StandaloneAccess;
-import dev.owly.analytics.admin.jdk.JdkAdminServer;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
@@ -20,6 +19,7 @@ import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Level;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
+import dev.owly.analytics.standalone.AdminServer;
 import dev.owly.analytics.standalone.DataSources;
 import dev.owly.analytics.storage.JdbcStorage;
 import dev.owly.analytics.transport.ConfiguredTransport;
@@ -298,7 +298,7 @@ final class Demo {
       }
       api.withStaticRoot(www);
     }
-    try (JdkAdminServer server = JdkAdminServer.start(api.build(), port)) {
+    try (AdminServer server = AdminServer.start(api.build(), port)) {
       out.println();
       out.println(
           "Recorded "

@@ -18,7 +18,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The admin core on the JDK's {@code com.sun.net.httpserver}, bound to 127.0.0.1. */
+/**
+ * The admin core on the JDK's {@code com.sun.net.httpserver}, bound to 127.0.0.1: the library's own
+ * tests run {@code AdminApiContract} on it (the library depends on no server; the standalone host
+ * serves the core on Jetty, a plugin through the servlet adapters).
+ */
 public final class JdkAdminServer implements AutoCloseable {
   /** How much of an oversized body is skipped (unread, unkept) so the 413 reaches the client. */
   private static final long DISCARD_BYTES = 4L * 1024 * 1024;
