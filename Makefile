@@ -68,18 +68,25 @@ outside-test:
 	python3 -m pytest -q tests/outside tests/cli
 
 ## The JVM host's test guests (tests/stub: the wit-bindgen stand-in core, the hand-written .wat
-## guests) rebuilt into host-java/src/test/resources/owly-stub/. Commit the result: StubWasmTest
-## fails when a committed module differs from a fresh build of its source.
+## guests) rebuilt into host-java/library/src/test/resources/owly-stub/. Commit the result:
+## StubWasmTest fails when a committed module differs from a fresh build of its source.
 stub-wasm:
 	tests/stub/build.sh
 
-## The JVM host on H2 and a real PostgreSQL (scripts/pg-start.sh installs and starts it).
+## The JVM host, every module (library, cli), on H2 and a real PostgreSQL (scripts/pg-start.sh
+## installs and starts it).
 java-test: wasm web
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
 
-## The runnable jar (builds the release module first, through Maven).
+## The library (host-java/library/target/owly-analytics-*.jar) and the runnable jar
+## host-java/target/owly.jar (cli module, shaded); the release module is built first, through Maven.
 jar: web
 	mvn -B -q -f host-java package -DskipTests
+
+## JMH benchmarks of the JVM host (the cli module's bench profile); JMH_ARGS overrides the run.
+JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 2s -r 2s
+java-bench: wasm
+	mvn -B -f host-java -Pbench test-compile -Djmh.args="$(JMH_ARGS)"
 
 ## The main job: the JVM host demo on an embedded H2 database with a loopback collector.
 demo: tools jar

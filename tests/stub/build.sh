@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the JVM host's test guests from source into OUT_DIR (default: the committed copies in
-# host-java/src/test/resources/owly-stub/). `make stub-wasm` runs it; StubWasmTest runs it into a
+# host-java/library/src/test/resources/owly-stub/). `make stub-wasm` runs it; StubWasmTest runs it into a
 # temporary directory and compares, so a committed module can never drift from its source.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="${1:-$here/../../host-java/src/test/resources/owly-stub}"
+out="${1:-$here/../../host-java/library/src/test/resources/owly-stub}"
 mkdir -p "$out"
 target="${STUB_TARGET_DIR:-$here/target}"
 # Registry paths end up in panic locations; map them so the bytes do not depend on CARGO_HOME.
