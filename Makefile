@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test
+.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test stub-wasm
 
 all: wasm
 
@@ -66,6 +66,12 @@ rust-test: wasm
 
 outside-test:
 	python3 -m pytest -q tests/outside tests/cli
+
+## The JVM host's test guests (tests/stub: the wit-bindgen stand-in core, the hand-written .wat
+## guests) rebuilt into host-java/library/src/test/resources/owly-stub/. Commit the result:
+## StubWasmTest fails when a committed module differs from a fresh build of its source.
+stub-wasm:
+	tests/stub/build.sh
 
 ## The JVM host, every module (library, cli), on H2 and a real PostgreSQL (scripts/pg-start.sh
 ## installs and starts it).
