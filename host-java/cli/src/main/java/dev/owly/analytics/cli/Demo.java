@@ -3,6 +3,7 @@ package dev.owly.analytics.cli;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.admin.AdminApi;
 import dev.owly.analytics.admin.StandaloneAccess;
+import dev.owly.analytics.admin.jdk.JdkAdminServer;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
@@ -315,7 +316,7 @@ final class Demo {
       }
       api.withStaticRoot(www);
     }
-    try (AdminApi.Server server = api.build().start(port)) {
+    try (JdkAdminServer server = JdkAdminServer.start(api.build(), port)) {
       out.println();
       out.println(
           "Recorded "

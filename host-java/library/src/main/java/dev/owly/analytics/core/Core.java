@@ -145,7 +145,11 @@ public final class Core implements AutoCloseable {
     }
   }
 
-  /** Checks and stores one event. Never throws for bad input: a rejection is data. */
+  /**
+   * Checks and stores one event. Never throws for bad input: a rejection is data. Throws {@link
+   * GuestCallException} {@link GuestCallException#REENTRANT} when called from inside a capability
+   * of this core, as every method does.
+   */
   public Verdict record(String eventJson) {
     requireNonNull(eventJson, "eventJson");
     try {
@@ -183,7 +187,14 @@ public final class Core implements AutoCloseable {
     }
   }
 
+  /**
+   * The rule of a verdict for a runtime failure. A call back into the core from inside one of its
+   * own capabilities is a bug in that capability, not something about the event: it is thrown.
+   */
   private static String hostRule(GuestCallException e) {
+    if (GuestCallException.REENTRANT.equals(e.code())) {
+      throw e;
+    }
     return "abi.invalid-utf16".equals(e.code()) ? HOST_ENCODING : HOST_ERROR;
   }
 

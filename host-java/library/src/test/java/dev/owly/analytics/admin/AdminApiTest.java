@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.owly.analytics.admin.jdk.JdkAdminServer;
 import dev.owly.analytics.api.Owly;
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.settings.Hex;
@@ -59,7 +60,7 @@ class AdminApiTest {
 
   JdbcConnectionPool db;
   Owly owly;
-  AdminApi.Server server;
+  JdkAdminServer server;
   byte[] secret;
   final List<String> sent = Collections.synchronizedList(new ArrayList<>());
 
@@ -103,7 +104,7 @@ class AdminApiTest {
     Files.writeString(dir.resolve("outside.html"), "outside the root");
     StandaloneAccess access =
         StandaloneAccess.builder(ADMIN, ADMIN_PASSWORD).withUser(USER, USER_PASSWORD).build();
-    server = AdminApi.builder(owly, access).withStaticRoot(www).build().start(0);
+    server = JdkAdminServer.start(AdminApi.builder(owly, access).withStaticRoot(www).build(), 0);
   }
 
   @BeforeEach
@@ -250,6 +251,36 @@ class AdminApiTest {
             body);
     assertEquals(200, ok.statusCode(), ok.body());
     assertEquals(Mode.OFF, owly.settings().mode());
+  }
+
+  @Test
+  void shouldRefuseEveryContentTypeButJson() throws Exception {
+    Session admin = session(login(ADMIN, ADMIN_PASSWORD));
+    for (String type :
+        List.of(
+            "application/jsonp",
+            "application/json-seq",
+            "application/json; charset=latin1",
+            "application/json; foo=bar",
+            "text/json",
+            "application/x-www-form-urlencoded")) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(api("mode"))
+              .header("Content-Type", type)
+              .header("Cookie", "OWLYSESSION=" + admin.id())
+              .header("X-Owly-CSRF", admin.csrf());
+      assertError(403, "csrf", send(b, "{\"mode\":\"off\"}"));
+      HttpRequest.Builder signIn =
+          HttpRequest.newBuilder(api("session")).header("Content-Type", type);
+      assertError(403, "csrf", send(signIn, credentials(ADMIN, ADMIN_PASSWORD)));
+    }
+    assertEquals(Mode.REMOTE, owly.settings().mode());
+    HttpRequest.Builder ok =
+        HttpRequest.newBuilder(api("mode"))
+            .header("Content-Type", "application/json;charset=UTF-8")
+            .header("Cookie", "OWLYSESSION=" + admin.id())
+            .header("X-Owly-CSRF", admin.csrf());
+    assertEquals(200, send(ok, "{\"mode\":\"off\"}").statusCode());
   }
 
   @Test
