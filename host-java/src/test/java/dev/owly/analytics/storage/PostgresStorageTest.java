@@ -1,8 +1,10 @@
 package dev.owly.analytics.storage;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The storage contract on a real PostgreSQL. Requires {@code OWLY_PG_URL} (see {@code
@@ -18,9 +20,22 @@ class PostgresStorageTest extends StorageContractTest {
     return url;
   }
 
+  /** One pool for the whole class: the tests empty the tables, not the server's connections. */
+  private static HikariDataSource pool;
+
+  @AfterAll
+  static void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
   @Override
   DataSource freshDataSource() throws Exception {
-    DataSource ds = DataSources.forUrl(pgUrl());
+    if (pool == null) {
+      pool = DataSources.forUrl(pgUrl());
+    }
+    DataSource ds = pool;
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
       for (String table :
