@@ -92,9 +92,10 @@ public final class Driver {
     long pauseUs = Long.parseLong(a.getOrDefault("pause-us", "0"));
     long deadline = seconds > 0 ? System.nanoTime() + seconds * 1_000_000_000L : Long.MAX_VALUE;
     long recorded = 0;
+    boolean recording = events > 0 || seconds > 0;
     try (FileOutputStream journal = new FileOutputStream(a.get("journal"), true)) {
-      for (long i = 0; (events == 0 || i < events) && System.nanoTime() < deadline; i++) {
-        if (events > 0 || seconds > 0) {
+      for (long i = 0; recording && (events == 0 || i < events) && System.nanoTime() < deadline; i++) {
+        {
           Map.Entry<String, Map<String, Object>> e = randomEvent();
           long lo = System.currentTimeMillis() / 1000;
           Verdict v = owly.record(e.getKey(), e.getValue());

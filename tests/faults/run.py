@@ -16,6 +16,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -457,6 +458,8 @@ def main(argv):
     a.flush_budget_ms = 35_000
     DRAIN_S = 60 if b else 90
     random.seed(a.seed)
+    # A SIGTERM ends the run through the finally blocks: every process it started is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     names = a.only.split(",") if a.only else list(SCENARIOS)
     for name in names:
         if name not in SCENARIOS:

@@ -361,9 +361,10 @@ public final class Owly implements AutoCloseable {
     /**
      * This cluster node's id: row claims and batch leases are per node, and a restarted node takes
      * back its own at once. Unique per node and the same across restarts; a Data Center plugin
-     * passes the cluster's node id (Jira: {@code ClusterManager.getNodeId()}, Confluence: {@code
-     * ClusterManager.getThisNodeInformation().getAnonymizedNodeIdentifier()}), which is null on a
-     * non-clustered instance (keep the default then). Default: {@link JdbcStorage#defaultNodeId()}.
+     * passes the cluster's node id (Jira: {@code ClusterManager.getNodeId()}, null when not
+     * clustered; Confluence: the node name an administrator configured, {@code
+     * ClusterManager.getThisNodeInformation().humanReadableNodeName()}). Default: {@link
+     * JdbcStorage#defaultNodeId()}.
      */
     public Builder withNodeId(String nodeId) {
       this.nodeId = requireNonNull(nodeId, "nodeId");
