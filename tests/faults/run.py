@@ -372,6 +372,18 @@ def scenario_edited_row(run, a):
         run.failures.append("the edited row is not quarantined with a rule id")
 
 
+def scenario_pg_fsync_off(run, a):
+    """A PostgreSQL whose fsync is off: the host must refuse to start, naming the fix."""
+    pg = run.private_pg(("fsync=off",))
+    n = run.node(pg.createdb("owly_fsync"))
+    n.start("--events", "1")
+    line = n.wait_line(("ready", "build-failed"), 60) or ""
+    n.proc.wait(timeout=60)
+    run.notes.append(line[:100])
+    if "storage.durability" not in line or "fsync" not in line:
+        run.failures.append("a server with fsync=off was not refused")
+
+
 SCENARIOS = {
     "kill-h2": scenario_kill_h2,
     "kill-pg": scenario_kill_pg,
@@ -379,6 +391,7 @@ SCENARIOS = {
     "hung-collector": scenario_hung,
     "pg-restart": scenario_pg_restart,
     "pg-async-commit": scenario_pg_async,
+    "pg-fsync-off": scenario_pg_fsync_off,
     "cluster-pg": scenario_cluster_pg,
     "cluster-h2": scenario_cluster_h2,
     "edited-row": scenario_edited_row,
