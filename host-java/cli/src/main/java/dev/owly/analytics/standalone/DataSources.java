@@ -1,0 +1,41 @@
+package dev.owly.analytics.standalone;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.owly.analytics.storage.Pools;
+import java.nio.file.Path;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * Data sources for the standalone host, the CLI and tests; a DC plugin passes its own. Every one
+ * returned here is pooled ({@link Pools}), and its H2 commits are durable ({@code WRITE_DELAY=0}).
+ */
+public final class DataSources {
+  private DataSources() {}
+
+  /** An embedded H2 database in {@code dir} (file {@code owly.mv.db}), pooled by H2's own pool. */
+  public static JdbcConnectionPool h2File(Path dir) {
+    requireNonNull(dir, "dir");
+    String url =
+        "jdbc:h2:file:"
+            + dir.toAbsolutePath().resolve("owly")
+            + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+    return JdbcConnectionPool.create(url, "sa", "");
+  }
+
+  /**
+   * A pooled data source (HikariCP) for a JDBC URL: {@code jdbc:h2:…} or {@code jdbc:postgresql:…}.
+   * Close it ({@link HikariDataSource#close()}) when done.
+   */
+  public static HikariDataSource forUrl(String url) {
+    requireNonNull(url, "url");
+    if (url.startsWith("jdbc:h2:")) {
+      return Pools.forUrl(url, "sa", "");
+    }
+    if (url.startsWith("jdbc:postgresql:")) {
+      return Pools.forUrl(url, null, null);
+    }
+    throw new IllegalArgumentException("unsupported JDBC URL scheme");
+  }
+}
