@@ -2,6 +2,7 @@ package dev.owly.analytics.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
@@ -38,11 +39,23 @@ final class Startup {
   }
 
   private static boolean startingUp(SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    return state.equals("08000") // H2: error opening the database (lock file recently modified)
-        || state.equals("90020") // H2: database in use (the AUTO_SERVER process is starting)
-        || state.equals("57P03") // PostgreSQL: the database system is starting up
-        || state.equals("08001") // unable to connect (a server restarting)
-        || state.equals("08006"); // connection failure
+    // A pool reports the database's refusal as a transient "connection not available", with the
+    // driver's error as its cause.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientException) {
+        return true;
+      }
+      if (t instanceof SQLException s) {
+        String state = s.getSQLState() == null ? "" : s.getSQLState();
+        if (state.equals("08000") // H2: error opening the database (lock file recently modified)
+            || state.equals("90020") // H2: database in use (the AUTO_SERVER process is starting)
+            || state.equals("57P03") // PostgreSQL: the database system is starting up
+            || state.equals("08001") // unable to connect (a server restarting)
+            || state.equals("08006")) { // connection failure
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }
