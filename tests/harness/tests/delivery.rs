@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use exports::owly::analytics::delivery::StopReason;
 
 fn node_with_events(n: usize) -> Node {
     let mut node = Node::new(State::new("node-a", new_db()));
@@ -110,14 +111,14 @@ fn switching_to_local_mid_flush_stops_further_sends() {
     node.state().after_send = Some(|s: &mut State| s.config.mode = Mode::Local);
     let report = node.flush();
     assert_eq!(node.state().sent.len(), 1, "only the send already under way happened");
-    assert_eq!(report.stopped.as_deref(), Some("mode.changed"));
+    assert_eq!(report.stopped, Some(StopReason::ModeChanged));
     assert_eq!(report.delivered, 1);
 
     // Later flushes in local mode never call the transport.
     let calls_before = node.state().calls.iter().filter(|c| **c == "send").count();
     node.state().after_send = None;
     let later = node.flush();
-    assert_eq!(later.stopped.as_deref(), Some("mode.local"));
+    assert_eq!(later.stopped, Some(StopReason::ModeLocal));
     assert_eq!(
         node.state().calls.iter().filter(|c| **c == "send").count(),
         calls_before
@@ -148,10 +149,10 @@ fn off_records_nothing() {
 fn no_collector_or_a_weak_secret_sends_nothing() {
     let mut node = node_with_events(1);
     node.state().config.collector_configured = false;
-    assert_eq!(node.flush().stopped.as_deref(), Some("collector.none"));
+    assert_eq!(node.flush().stopped, Some(StopReason::CollectorNone));
     node.state().config.collector_configured = true;
     node.state().secret = vec![7; 19];
-    assert_eq!(node.flush().stopped.as_deref(), Some("secret.weak"));
+    assert_eq!(node.flush().stopped, Some(StopReason::SecretWeak));
     assert!(node.state().sent.is_empty());
 }
 
@@ -259,7 +260,7 @@ fn storage_outage_loses_nothing_and_reports_it() {
     node.state().db.lock().unwrap().fail_all = true;
     let err = node.record(&finished_event(9)).unwrap_err();
     assert_eq!(err.rule, "storage.unavailable");
-    assert_eq!(node.flush().stopped.as_deref(), Some("storage.unavailable"));
+    assert_eq!(node.flush().stopped, Some(StopReason::StorageUnavailable));
     node.state().db.lock().unwrap().fail_all = false;
     assert_eq!(node.flush().rows_delivered, 2);
 }
