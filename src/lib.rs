@@ -18,6 +18,8 @@ pub mod reason;
 pub mod recorder;
 pub mod schema;
 pub mod stats;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod time;
 pub mod wire;
 mod work;
