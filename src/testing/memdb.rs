@@ -151,7 +151,9 @@ impl Db {
             if out.len() as u32 >= limit {
                 break;
             }
-            let free = r.claimed_by.is_none() || r.claim_until < now_ms || r.claimed_by.as_deref() == Some(node);
+            // As `storage.claim` says (and the JDBC storage does): unclaimed, or the lease ended —
+            // also for this node's own claims.
+            let free = r.claimed_by.is_none() || r.claim_until < now_ms;
             if r.state == RowState::Pending && free {
                 r.claimed_by = Some(node.to_string());
                 r.claim_until = lease_until_ms;
@@ -237,7 +239,7 @@ impl Db {
                 break;
             }
             let open = matches!(b.status, BatchStatus::Sealed | BatchStatus::Retry);
-            let free = b.leased_by.is_none() || b.lease_until < now_ms || b.leased_by.as_deref() == Some(node);
+            let free = b.leased_by.is_none() || b.lease_until < now_ms;
             if open && free && b.next_at <= now_ms {
                 b.leased_by = Some(node.to_string());
                 b.lease_until = lease_until_ms;
