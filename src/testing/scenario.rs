@@ -76,9 +76,12 @@ impl Driver for Native {
 /// The state of a running scenario.
 struct Run<D: Driver> {
     db: SharedDb,
+    /// What a node started by a `node` step begins with (clock, entropy, secret, settings).
     start: MemHost,
     start_ms: i64,
+    /// The event `record` sends unless a step names another.
     event: String,
+    /// The nodes by name; `None` once a node died in a scripted crash.
     nodes: Vec<(String, Option<D>)>,
     current: usize,
     /// Every body sent by any node, in order.
@@ -87,12 +90,10 @@ struct Run<D: Driver> {
     collected: Vec<usize>,
 }
 
+/// A step (or any table object): its keys and values in order.
 type Step<'a> = &'a [(std::borrow::Cow<'a, str>, Value<'a>)];
 
-fn get<'a, 'v>(step: Step<'v>, key: &str) -> Option<&'a Value<'v>>
-where
-    'v: 'a,
-{
+fn get<'a>(step: Step<'a>, key: &str) -> Option<&'a Value<'a>> {
     step.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
