@@ -76,7 +76,7 @@ lint:
 
 ## Everything: lints, Rust unit + wasmtime harness tests, the JVM host (H2 + PostgreSQL), outside-tool
 ## checks of golden and demo payloads, the CLI on the public PII cases, the admin page in Chromium.
-test: tools test-tools lint web-lint deny wasm web rust-test java-test outside-test browser-test
+test: tools test-tools lint web-lint deny wasm web rust-test java-test faults-test outside-test browser-test
 
 rust-test: wasm
 	$(CARGO) test --workspace
@@ -104,6 +104,18 @@ jar: web
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 2s -r 2s
 java-bench: wasm
 	mvn -B -f host-java -Pbench test-compile -Djmh.args="$(JMH_ARGS)"
+
+## The process-level fault harness (tests/faults/README.md): separate JVMs, kill -9, an outside
+## collector, a private PostgreSQL cluster. `faults` is the full run; `faults-test` the bounded one
+## of make test (uses the jar java-test built; builds it when missing).
+faults: jar
+	scripts/pg-start.sh >/dev/null
+	python3 tests/faults/run.py
+
+faults-test:
+	@test -f host-java/target/owly.jar || $(MAKE) jar
+	scripts/pg-start.sh >/dev/null
+	python3 tests/faults/run.py --bounded
 
 ## The main job: the JVM host demo on an embedded H2 database with a loopback collector.
 demo: tools jar

@@ -204,7 +204,9 @@ public final class Core implements AutoCloseable {
     Case stopped = (Case) f[0];
     FlushReport report =
         new FlushReport(
-            stopped.index() == 0 ? null : (String) stopped.payload(),
+            stopped.index() == 0
+                ? null
+                : StopReason.ofCase(((Case) stopped.payload()).index()).id(),
             (Integer) f[1],
             (Integer) f[2],
             (Integer) f[3],
@@ -242,7 +244,13 @@ public final class Core implements AutoCloseable {
     }
     Object[] d = (Object[]) r.payload();
     return new Decoded(
-        (Long) d[0], (String) d[1], (Boolean) d[2], (String) d[3], (String) d[4], (Integer) d[5]);
+        (Long) d[0],
+        (String) d[1],
+        (Boolean) d[2],
+        (String) d[3],
+        (String) d[4],
+        (Integer) d[5],
+        (String) d[6]);
   }
 
   /** Decodes and verifies a body: hash, and otp within ±{@code driftSteps} steps. */
