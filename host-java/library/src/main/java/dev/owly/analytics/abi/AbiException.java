@@ -4,21 +4,35 @@ import dev.owly.analytics.OwlyException;
 
 /**
  * A Canonical ABI violation: a guest pointer out of range or misaligned, invalid UTF-8, a bad
- * discriminant, or a host string that cannot be encoded. The message is a short code and never
- * carries content.
+ * discriminant, a length over the spec's caps, or a host value that does not fit its WIT type (a
+ * lone surrogate, an integer out of range). {@link #code()} is a stable short code such as {@code
+ * abi.invalid-utf16}; the message adds at most the name of a function and another code, never
+ * content.
  */
 public class AbiException extends OwlyException {
   private static final long serialVersionUID = 1L;
 
-  public AbiException(String message) {
-    super(message);
+  private final String code;
+
+  public AbiException(String code) {
+    super(code);
+    this.code = code;
   }
 
-  public AbiException(String message, Throwable cause) {
-    super(message, cause);
+  public AbiException(String code, Throwable cause) {
+    super(code, cause);
+    this.code = code;
   }
 
-  public AbiException(Throwable cause) {
-    super(cause);
+  /**
+   * @param detail names what failed (a function, the code of the cause); never content
+   */
+  public AbiException(String code, String detail, Throwable cause) {
+    super(code + " (" + detail + ")", cause);
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
   }
 }

@@ -8,10 +8,13 @@ import run.endive.runtime.Memory;
 /**
  * One instance's linear memory and its {@code cabi_realloc}, with a bounds check on every access:
  * the guest is treated as hostile, so every pointer and length it hands over is checked before use.
+ * It also holds the spec's {@code may_leave} flag of the instance: while the host runs {@code
+ * cabi_realloc} or a {@code cabi_post_*} function, the guest must not call an import.
  */
 public final class GuestMemory {
   private final Memory memory;
   private final ExportFunction realloc;
+  private boolean mayLeave = true;
 
   private GuestMemory(Memory memory, ExportFunction realloc) {
     this.memory = requireNonNull(memory, "memory");
@@ -47,12 +50,34 @@ public final class GuestMemory {
     }
   }
 
+  /** False while the host runs {@code cabi_realloc} or {@code cabi_post_*} (spec: may_leave). */
+  boolean mayLeave() {
+    return mayLeave;
+  }
+
+  /**
+   * Runs a guest function that must not call the host. The flag is restored on every exit: after a
+   * trap the instance is discarded anyway, and a host-side failure before the guest ran must not
+   * leave a healthy instance unable to call its imports.
+   */
+  long[] callWithoutLeave(ExportFunction fn, long... args) {
+    mayLeave = false;
+    try {
+      return fn.apply(args);
+    } finally {
+      mayLeave = true;
+    }
+  }
+
   /** {@code cabi_realloc(0, 0, align, size)}: fresh guest memory for host → guest data. */
   int allocate(int align, int size) {
     if (realloc == null) {
       throw new AbiException("abi.no-realloc");
     }
-    long[] r = realloc.apply(0, 0, align, size);
+    long[] r = callWithoutLeave(realloc, 0, 0, align, size);
+    if (r == null || r.length != 1) {
+      throw new AbiException("abi.missing-result");
+    }
     long ptr = Integer.toUnsignedLong((int) r[0]);
     checkAligned(ptr, align);
     check(ptr, size);

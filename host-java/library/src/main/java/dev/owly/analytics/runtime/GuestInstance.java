@@ -18,6 +18,12 @@ public final class GuestInstance implements HostImports.Context {
   private final Map<FuncType, ExportFunction> postReturns = new HashMap<>();
   private CallGuard guard;
 
+  /** The spec's {@code may_enter}, inverted: an export of this instance is running. */
+  private boolean inExport;
+
+  /** Whether guest code ran (or guest memory changed) since {@link #begin}. */
+  private boolean entered;
+
   GuestInstance(Instance instance, Set<String> exportNames) {
     this.instance = instance;
     this.memory = GuestMemory.of(instance.memory(), instance.export("cabi_realloc"));
@@ -31,13 +37,28 @@ public final class GuestInstance implements HostImports.Context {
     }
   }
 
-  /** Calls an export of the world; the result is a generic ABI value (see {@code WitType}). */
+  /**
+   * Calls an export of the world; the result is a generic ABI value (see {@code WitType}). The
+   * arguments are encoded first: an argument that does not fit its type fails here with {@code
+   * AbiException} and the guest has not run.
+   */
   public Object call(FuncType export, Object... args) {
     ExportFunction fn = exports.get(export);
     if (fn == null) {
       throw new GuestCallException("wasm.missing-export");
     }
-    return CanonicalAbi.callExport(memory, fn, postReturns.get(export), export, args);
+    CanonicalAbi.EncodedArgs encoded = CanonicalAbi.encodeArgs(export, args);
+    if (inExport) {
+      // Spec: trap_if(not may_enter). The suspended export's frames are below us on this thread.
+      throw new GuestCallException(GuestCallException.REENTRANT);
+    }
+    inExport = true;
+    entered = true;
+    try {
+      return CanonicalAbi.callExport(memory, fn, postReturns.get(export), encoded);
+    } finally {
+      inExport = false;
+    }
   }
 
   @Override
@@ -50,8 +71,19 @@ public final class GuestInstance implements HostImports.Context {
     return guard;
   }
 
-  void guard(CallGuard guard) {
+  /** Starts one pool call on this instance. */
+  void begin(CallGuard guard) {
     this.guard = guard;
+    this.entered = false;
+  }
+
+  void end() {
+    this.guard = null;
+  }
+
+  /** After a failure: true if the guest may be in an unknown state, so the instance must go. */
+  boolean entered() {
+    return entered;
   }
 
   /** Bytes of linear memory currently allocated. */

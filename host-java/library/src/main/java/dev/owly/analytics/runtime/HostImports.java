@@ -3,6 +3,7 @@ package dev.owly.analytics.runtime;
 import static dev.owly.analytics.abi.WitTypes.*;
 
 import dev.owly.analytics.OwlyException;
+import dev.owly.analytics.abi.AbiException;
 import dev.owly.analytics.abi.CanonicalAbi;
 import dev.owly.analytics.abi.Case;
 import dev.owly.analytics.abi.FuncType;
@@ -15,6 +16,7 @@ import dev.owly.analytics.spi.TransportException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import run.endive.runtime.HostFunction;
 import run.endive.runtime.ImportFunction;
@@ -24,8 +26,11 @@ import run.endive.wasm.types.FunctionType;
  * The WIT imports as Endive host functions, each delegating to a capability of {@link
  * Capabilities}. Capability exceptions become the WIT error cases ({@code storage-error}, {@code
  * transport-error}) and never unwind through the guest; any other exception of storage or transport
- * becomes {@code other("host.exception")}. Clock, entropy and settings have no error case in the
- * WIT: their failure aborts the guest call (the instance is discarded). Log failures are ignored.
+ * becomes {@code other("host.exception")}, and a result that does not fit its WIT type (a lone
+ * surrogate, an integer out of range) becomes {@code other("host.encoding")} or {@code
+ * other("host.<code>")} before anything is written into the guest. Clock, entropy and settings have
+ * no error case in the WIT: their failure aborts the guest call (the instance is discarded). Log
+ * failures are ignored.
  */
 final class HostImports {
   /** Longest message passed to the guest inside an error case. */
@@ -43,44 +48,52 @@ final class HostImports {
   static Map<String, CanonicalAbi.HostImpl> impls(Capabilities caps) {
     return Map.ofEntries(
         Map.entry(
-            key(STORAGE_APPEND), p -> storage(() -> caps.storage().append(SpiCodec.newRow(p[0])))),
+            key(STORAGE_APPEND),
+            storageImpl(p -> storage(() -> caps.storage().append(SpiCodec.newRow(p[0]))))),
         Map.entry(
             key(STORAGE_CLAIM),
-            p ->
-                storage(
-                    () ->
-                        SpiCodec.rows(
-                            caps.storage().claim((Integer) p[0], (Long) p[1], (Long) p[2])))),
+            storageImpl(
+                p ->
+                    storage(
+                        () ->
+                            SpiCodec.rows(
+                                caps.storage().claim((Integer) p[0], (Long) p[1], (Long) p[2]))))),
         Map.entry(
             key(STORAGE_PEEK),
-            p -> storage(() -> SpiCodec.rows(caps.storage().peek((Integer) p[0])))),
+            storageImpl(p -> storage(() -> SpiCodec.rows(caps.storage().peek((Integer) p[0]))))),
         Map.entry(
-            key(STORAGE_SEAL), p -> storage(() -> caps.storage().seal(SpiCodec.newBatch(p[0])))),
+            key(STORAGE_SEAL),
+            storageImpl(p -> storage(() -> caps.storage().seal(SpiCodec.newBatch(p[0]))))),
         Map.entry(
             key(STORAGE_DUE),
-            p ->
-                storage(
-                    () ->
-                        SpiCodec.batches(
-                            caps.storage().due((Integer) p[0], (Long) p[1], (Long) p[2])))),
+            storageImpl(
+                p ->
+                    storage(
+                        () ->
+                            SpiCodec.batches(
+                                caps.storage().due((Integer) p[0], (Long) p[1], (Long) p[2]))))),
         Map.entry(
             key(STORAGE_SETTLE),
-            p ->
-                storage(
-                    () -> {
-                      caps.storage().settle((Long) p[0], (Long) p[1], SpiCodec.settlement(p[2]));
-                      return null;
-                    })),
+            storageImpl(
+                p ->
+                    storage(
+                        () -> {
+                          caps.storage()
+                              .settle((Long) p[0], (Long) p[1], SpiCodec.settlement(p[2]));
+                          return null;
+                        }))),
         Map.entry(
             key(STORAGE_QUARANTINE),
-            p ->
-                storage(
-                    () -> {
-                      caps.storage().quarantine((long[]) p[0], (String) p[1]);
-                      return null;
-                    })),
-        Map.entry(key(STORAGE_PURGE), p -> storage(() -> caps.storage().purge((Long) p[0]))),
-        Map.entry(key(TRANSPORT_SEND), p -> send(caps, (String) p[0])),
+            storageImpl(
+                p ->
+                    storage(
+                        () -> {
+                          caps.storage().quarantine((long[]) p[0], (String) p[1]);
+                          return null;
+                        }))),
+        Map.entry(
+            key(STORAGE_PURGE), storageImpl(p -> storage(() -> caps.storage().purge((Long) p[0])))),
+        Map.entry(key(TRANSPORT_SEND), transportImpl(p -> send(caps, (String) p[0]))),
         Map.entry(key(CLOCK_NOW_MS), p -> caps.clock().nowMs()),
         Map.entry(key(ENTROPY_RANDOM_BYTES), p -> randomBytes(caps, (Integer) p[0])),
         Map.entry(key(SETTINGS_GET), p -> SpiCodec.config(caps.settings().get())),
@@ -120,22 +133,35 @@ final class HostImports {
               type,
               (instance, args) -> {
                 Context c = ctx.get();
-                return CanonicalAbi.callImport(
-                    c.memory(),
-                    ft,
-                    params -> {
-                      CallGuard guard = c.guard();
-                      guard.enterHost();
-                      try {
-                        return impl.call(params);
-                      } finally {
-                        guard.leaveHost();
-                      }
-                    },
-                    args);
+                if (c == null || c.guard() == null) {
+                  // A start function or a stray call outside any export: there is no call to
+                  // account it to, so it traps.
+                  throw new AbiException("abi.no-call", ft.toString(), null);
+                }
+                return CanonicalAbi.callImport(c.memory(), ft, guarded(impl, c.guard()), args);
               }));
     }
     return out;
+  }
+
+  /** The capability runs as host time: the watchdog never interrupts it (see {@link CallGuard}). */
+  private static CanonicalAbi.HostImpl guarded(CanonicalAbi.HostImpl impl, CallGuard guard) {
+    return new CanonicalAbi.HostImpl() {
+      @Override
+      public Object call(Object[] params) {
+        guard.enterHost();
+        try {
+          return impl.call(params);
+        } finally {
+          guard.leaveHost();
+        }
+      }
+
+      @Override
+      public Object unencodable(AbiException e) {
+        return impl.unencodable(e);
+      }
+    };
   }
 
   private static FuncType find(String module, String name) {
@@ -145,6 +171,44 @@ final class HostImports {
       }
     }
     throw new OwlyException("wasm.unknown-import: " + module + "#" + name);
+  }
+
+  /** A storage import whose unencodable result becomes {@code storage-error.other}. */
+  private static CanonicalAbi.HostImpl storageImpl(CanonicalAbi.HostImpl impl) {
+    return withErrorCase(impl, code -> Case.err(new Case(2, code)));
+  }
+
+  /** A transport import whose unencodable result becomes {@code transport-error.other}. */
+  private static CanonicalAbi.HostImpl transportImpl(CanonicalAbi.HostImpl impl) {
+    return withErrorCase(impl, code -> Case.err(new Case(3, code)));
+  }
+
+  private static CanonicalAbi.HostImpl withErrorCase(
+      CanonicalAbi.HostImpl impl, Function<String, Object> errorCase) {
+    return new CanonicalAbi.HostImpl() {
+      @Override
+      public Object call(Object[] params) {
+        return impl.call(params);
+      }
+
+      @Override
+      public Object unencodable(AbiException e) {
+        return errorCase.apply(hostCode(e));
+      }
+    };
+  }
+
+  /**
+   * The code the guest sees for a host value that does not fit: {@code host.encoding} for a lone
+   * surrogate (the name the Core facade uses for the same failure of an argument), otherwise the
+   * ABI code under {@code host.}, e.g. {@code host.out-of-range}.
+   */
+  static String hostCode(AbiException e) {
+    String code = e.code();
+    if ("abi.invalid-utf16".equals(code)) {
+      return "host.encoding";
+    }
+    return "host." + (code.startsWith("abi.") ? code.substring(4) : code);
   }
 
   private interface StorageCall {
@@ -193,11 +257,22 @@ final class HostImports {
     return out;
   }
 
-  /** Capability messages are codes by contract; cap the length anyway. */
-  private static String code(String message, String fallback) {
+  /**
+   * Capability messages are codes by contract; cap the length anyway, never between the two halves
+   * of a surrogate pair (that would turn valid text into text the ABI cannot encode).
+   */
+  static String code(String message, String fallback) {
     if (message == null || message.isEmpty()) {
       return fallback;
     }
-    return message.length() > MAX_ERROR_CODE ? message.substring(0, MAX_ERROR_CODE) : message;
+    if (message.length() <= MAX_ERROR_CODE) {
+      return message;
+    }
+    int end = MAX_ERROR_CODE;
+    if (Character.isHighSurrogate(message.charAt(end - 1))
+        && Character.isLowSurrogate(message.charAt(end))) {
+      end--;
+    }
+    return message.substring(0, end);
   }
 }

@@ -27,10 +27,13 @@ import run.endive.wasm.types.MemoryLimits;
 
 /**
  * A fixed number of instances of one module, created lazily. Instances are not thread-safe: each
- * call takes one exclusively. An instance through which a trap, a timeout or any exception passed
- * is discarded (a fresh one replaces it on next use) and the call fails with {@link
- * GuestCallException}. Memory is capped at {@code maxMemoryPages}; each call is limited to {@code
- * callTimeout} (see {@link CallGuard}).
+ * call takes one exclusively. When a call fails, its instance is discarded (a fresh one replaces it
+ * on next use) if any guest code ran in it — a trap or a host exception unwinds the guest's frames
+ * without its cleanup (borrows, stack pointer), so nothing it holds can be trusted — and the call
+ * fails with {@link GuestCallException}. Memory is capped at {@code maxMemoryPages}; each call is
+ * limited to {@code callTimeout} (see {@link CallGuard}). A call from inside one of the pool's own
+ * calls on the same thread (a capability calling back into the core) fails at once with {@link
+ * GuestCallException#REENTRANT}: waiting for a free instance could wait for itself.
  */
 public final class InstancePool implements AutoCloseable {
   private final ModuleSource source;
@@ -150,6 +153,7 @@ public final class InstancePool implements AutoCloseable {
     if (closed) {
       throw new OwlyException("pool.closed");
     }
+    refuseReentry();
     Slot slot;
     try {
       slot = free.take();
@@ -166,6 +170,7 @@ public final class InstancePool implements AutoCloseable {
 
   /** Runs {@code body} on every instance created so far, one after the other. */
   public <T> List<T> callEach(Function<GuestInstance, T> body) {
+    refuseReentry();
     List<T> out = new ArrayList<>();
     for (Slot slot : slots) {
       slot.lock.lock();
@@ -180,6 +185,20 @@ public final class InstancePool implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A thread inside a call of this pool holds that slot's lock. Checked before anything else, so
+   * the inner call neither waits for a free slot (with one slot: for itself) nor re-enters the
+   * suspended instance through the reentrant lock, nor replaces the outer call's guard and
+   * deadline.
+   */
+  private void refuseReentry() {
+    for (Slot slot : slots) {
+      if (slot.lock.isHeldByCurrentThread()) {
+        throw new GuestCallException(GuestCallException.REENTRANT);
+      }
+    }
+  }
+
   private <T> T callOn(Slot slot, Function<GuestInstance, T> body) {
     slot.lock.lock();
     try {
@@ -191,27 +210,16 @@ public final class InstancePool implements AutoCloseable {
       }
       GuestInstance instance = slot.instance;
       CallGuard guard = new CallGuard();
-      instance.guard(guard);
+      instance.begin(guard);
       slot.deadlineNanos = System.nanoTime() + callTimeout.toNanos();
       slot.active = guard;
       try {
         return body.apply(instance);
-      } catch (AbiException e) {
-        if ("abi.invalid-utf16".equals(e.getMessage())) {
-          // A host string that cannot be encoded is refused before the guest sees anything.
-          throw new GuestCallException(e.getMessage(), e);
-        }
-        slot.instance = null;
-        throw new GuestCallException(guard.expired() ? "timeout" : e.getMessage(), e);
-      } catch (GuestCallException e) {
-        slot.instance = null;
-        throw e;
-      } catch (WasmInterruptedException e) {
-        slot.instance = null;
-        throw new GuestCallException(guard.expired() ? "timeout" : "interrupted", e);
       } catch (RuntimeException | StackOverflowError e) {
-        slot.instance = null;
-        throw new GuestCallException(guard.expired() ? "timeout" : failureCode(e), e);
+        if (instance.entered()) {
+          slot.instance = null;
+        }
+        throw failure(e, guard);
       } catch (Error e) {
         // Whatever unwound through the guest left it in an unknown state.
         slot.instance = null;
@@ -219,11 +227,33 @@ public final class InstancePool implements AutoCloseable {
       } finally {
         slot.active = null;
         guard.finish();
-        instance.guard(null);
+        instance.end();
       }
     } finally {
       slot.lock.unlock();
     }
+  }
+
+  private static GuestCallException failure(Throwable e, CallGuard guard) {
+    if (guard.expired()) {
+      return new GuestCallException("timeout", e);
+    }
+    if (e instanceof GuestCallException g) {
+      return g;
+    }
+    if (e instanceof AbiException a) {
+      return new GuestCallException(a.code(), a);
+    }
+    if (e instanceof WasmInterruptedException) {
+      return new GuestCallException("interrupted", e);
+    }
+    if (e instanceof run.endive.runtime.TrapException) {
+      return new GuestCallException("trap", e);
+    }
+    if (e instanceof StackOverflowError) {
+      return new GuestCallException("stack-overflow", e);
+    }
+    return new GuestCallException("host.exception", e);
   }
 
   private void sweep() {
@@ -234,16 +264,6 @@ public final class InstancePool implements AutoCloseable {
         guard.expire();
       }
     }
-  }
-
-  private static String failureCode(Throwable e) {
-    if (e instanceof run.endive.runtime.TrapException) {
-      return "trap";
-    }
-    if (e instanceof StackOverflowError) {
-      return "stack-overflow";
-    }
-    return "host.exception";
   }
 
   private GuestInstance instantiate() {

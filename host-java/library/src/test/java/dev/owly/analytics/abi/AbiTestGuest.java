@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import run.endive.runtime.Instance;
 import run.endive.wasm.Parser;
 
-/** A fresh instance of {@code owly-stub/abi_test.wat}: a memory and a bump cabi_realloc. */
+/**
+ * A fresh instance of {@code owly-stub/abi_test.wasm} (source {@code tests/stub/wat/abi_test.wat}).
+ */
 final class AbiTestGuest {
   final Instance instance;
   final GuestMemory mem;

@@ -57,7 +57,8 @@ class GoldenParityTest {
                                 file.getFileName() + " on " + engine, () -> replay(file, engine))));
   }
 
-  private static void replay(Path file, Engine engine) throws IOException {
+  /** Replays one golden file on {@code engine}; returns the bodies sent (for EnginesTest). */
+  static List<String> replay(Path file, Engine engine) throws IOException {
     Json.Obj g = (Json.Obj) Json.parse(Files.readString(file));
     Json.Obj cfg = g.obj("config");
     TestCaps caps = new TestCaps();
@@ -83,5 +84,6 @@ class GoldenParityTest {
       assertEquals(0, report.failed() + report.retrying(), report.toString());
       assertEquals(g.arr("bodies"), caps.bodies, file.getFileName() + ": bodies differ");
     }
+    return List.copyOf(caps.bodies);
   }
 }

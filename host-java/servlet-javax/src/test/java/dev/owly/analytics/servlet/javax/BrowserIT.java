@@ -10,16 +10,23 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin page's browser tests (tests/browser/, Chromium) against Jetty 10 + the servlet. */
+/**
+ * The admin page's browser tests (tests/browser/, Chromium) against Jetty 10 + the servlet, on a
+ * data folder the demo filled ({@link AdminFixture#fromDemo}).
+ */
 class BrowserIT {
   @Test
   void shouldPassTheBrowserTestsInJetty10(@TempDir Path dir) throws Exception {
     Path log = Path.of("target", "browser-javax.log").toAbsolutePath();
-    try (AdminFixture fixture = AdminFixture.start(dir);
-        Jetty10 jetty = Jetty10.serve(fixture.api().build())) {
-      URI page = URI.create(jetty.base() + "/owly/admin/");
-      int code = fixture.runBrowserTests(page, log, Duration.ofMinutes(8));
-      assertEquals(0, code, () -> "node --test tests/browser/ failed:\n" + tail(log));
+    Files.deleteIfExists(log);
+    for (Path file : AdminFixture.browserTestFiles()) {
+      Path run = Files.createDirectories(dir.resolve(file.getFileName().toString()));
+      try (AdminFixture fixture = AdminFixture.fromDemo(run);
+          Jetty10 jetty = Jetty10.serve(fixture.api().build())) {
+        URI page = URI.create(jetty.base() + "/owly/admin/");
+        int code = fixture.runBrowserTests(page, file, log, Duration.ofMinutes(8));
+        assertEquals(0, code, () -> "node --test " + file + " failed:\n" + tail(log));
+      }
     }
   }
 

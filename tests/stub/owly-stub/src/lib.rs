@@ -1,8 +1,8 @@
 //! A stand-in for the Owly core, for the JVM host's tests only: same WIT world, trivial logic,
 //! so every import and export crosses the Canonical ABI through wit-bindgen's real glue.
-wit_bindgen::generate!({ path: "wit", world: "core" });
+wit_bindgen::generate!({ path: "../../../wit", world: "core" });
 
-use exports::owly::analytics::delivery::{FlushReport, Guest as Delivery};
+use exports::owly::analytics::delivery::{FlushReport, Guest as Delivery, StopReason};
 use exports::owly::analytics::inspect::{
     AttributeSpec, Decoded, EventSpec, Guest as Inspect, IntRange, PayloadError, ValueKind, Verified,
 };
@@ -51,7 +51,14 @@ impl Recorder for Stub {
             recorded_at: clock::now_ms() / 1000,
             attributes: format!("{{\"limits\":{}}}", cfg.limits.max_batch_rows),
         };
-        match storage::append(&row) {
+        let appended = storage::append(&row);
+        if event == "{\"then\":\"loop\"}" {
+            // Runs guest code again after an import returned: the call's time limit must still hold.
+            loop {
+                core::hint::black_box(());
+            }
+        }
+        match appended {
             Ok(id) => {
                 ACCEPTED.fetch_add(1, Ordering::Relaxed);
                 Ok(id)
@@ -91,14 +98,14 @@ impl Delivery for Stub {
             purged: 0,
         };
         if settings::current_mode() != Mode::Remote {
-            report.stopped = Some("mode.local".into());
+            report.stopped = Some(StopReason::ModeLocal);
             return report;
         }
         let now = clock::now_ms();
         let rows = match storage::claim(500, now, now + 300_000) {
             Ok(rows) => rows,
             Err(_) => {
-                report.stopped = Some("storage.unavailable".into());
+                report.stopped = Some(StopReason::StorageUnavailable);
                 return report;
             }
         };
@@ -169,6 +176,7 @@ impl Inspect for Stub {
                 otp: "123456".into(),
                 data_json: body.clone(),
                 row_count: body.len() as u32,
+                tenant: "STUB-TENA-NT00-0001".into(),
             }),
         }
     }
