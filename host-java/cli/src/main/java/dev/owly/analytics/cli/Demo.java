@@ -322,7 +322,7 @@ final class Demo {
       }
       api.withStaticRoot(www);
     }
-    try (AdminServer server = AdminServer.start(api.build(), port)) {
+    try (AdminServer server = AdminServer.start(api, port)) {
       out.println("admin user: " + adminUser);
       if (generated) {
         out.println("admin password (generated, shown only now): " + adminPassword);

@@ -94,7 +94,7 @@ public final class Collector implements AutoCloseable {
             "owly-collector",
             b.port,
             b.sslContext,
-            MAX_BODY_BYTES + 64 * 1024,
+            MAX_BODY_BYTES,
             new Handler.Abstract() {
               @Override
               public boolean handle(Request request, Response response, Callback callback)
@@ -253,8 +253,18 @@ public final class Collector implements AutoCloseable {
       response.getHeaders().add(name, value);
     }
 
-    /** Sends the answer; what is left of a refused body is skipped by Jetty, which then closes. */
+    /**
+     * Sends the answer. What the collector left of the body (refused unread or too large) is
+     * skipped first when it is small enough to arrive soon ({@link BoundedBody#skipRest}), so the
+     * sender reads the answer; else the connection closes after it.
+     */
     void send(int status, byte[] json) {
+      String length = header("Content-Length");
+      boolean body =
+          (length != null && !length.strip().equals("0")) || header("Transfer-Encoding") != null;
+      if (body && !BoundedBody.skipRest(body(), length)) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
@@ -278,16 +288,12 @@ public final class Collector implements AutoCloseable {
         return;
       }
       String length = ex.header("Content-Length");
-      if (length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)) {
-        respond(ex, 413, "too-large", null);
-        return;
-      }
-      byte[] body;
-      try (InputStream in = ex.body()) {
-        body = BoundedBody.read(in, MAX_BODY_BYTES);
-      }
+      byte[] body =
+          length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)
+              ? null
+              : BoundedBody.read(ex.body(), MAX_BODY_BYTES);
       if (body == null) {
-        respond(ex, 413, "too-large", null);
+        respond(ex, 413, "too-large", null); // never kept; Exchange.send skips the rest
         return;
       }
       long nowMs = clock.nowMs();

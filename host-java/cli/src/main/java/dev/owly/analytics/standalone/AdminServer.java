@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -30,16 +31,23 @@ public final class AdminServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Serves {@code api} on 127.0.0.1:{@code port} (0 picks a free one). */
-  public static AdminServer start(AdminApi api, int port) {
+  /**
+   * Serves the API on 127.0.0.1:{@code port} (0 picks a free one), answering only requests whose
+   * {@code Host} is this address ({@code 127.0.0.1:PORT} or {@code localhost:PORT}): a page on a
+   * name that rebinds to 127.0.0.1 gets 421.
+   */
+  public static AdminServer start(AdminApi.Builder api, int port) {
     requireNonNull(api, "api");
     return new AdminServer(
         JettyServer.start(
             "owly-admin",
             port,
             null,
-            AdminApi.MAX_BODY_BYTES + 64 * 1024,
-            new CoreHandler(api),
+            AdminApi.MAX_BODY_BYTES,
+            bound ->
+                new CoreHandler(
+                    api.withAllowedHosts(List.of("127.0.0.1:" + bound, "localhost:" + bound))
+                        .build()),
             new Errors()));
   }
 
@@ -77,7 +85,9 @@ public final class AdminServer implements AutoCloseable {
       for (AdminResponse.Header h : answer.headers()) {
         response.getHeaders().add(h.name(), h.value());
       }
-      // A refused body is not read on: Jetty skips what has arrived and closes the connection.
+      if (answer.closeConnection()) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.contentLength());
       response.write(true, ByteBuffer.wrap(answer.body()), callback);
       return true;

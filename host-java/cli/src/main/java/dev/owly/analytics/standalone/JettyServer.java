@@ -3,7 +3,9 @@ package dev.owly.analytics.standalone;
 import static java.util.Objects.requireNonNull;
 
 import dev.owly.analytics.OwlyException;
+import dev.owly.analytics.http.BoundedBody;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
@@ -22,17 +24,18 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The standalone servers' embedded Jetty 12 (the demo's admin page and API, the reference
- * collector), bound to 127.0.0.1, with the limits that keep hostile clients contained — all Jetty's
- * own:
+ * collector), bound to 127.0.0.1, with the limits that keep hostile clients contained, Jetty's own
+ * where it has them:
  *
  * <ul>
  *   <li>a connection that has not sent a whole request head within {@link #HEADER_TIMEOUT_MS} is
- *       closed, however slowly it drips bytes; one that sends nothing for {@link #IDLE_TIMEOUT_MS}
- *       is closed (Jetty's idle timeout, between requests and while reading a body);
- *   <li>a body that arrives slower than {@link #MIN_BODY_BYTES_PER_SECOND} fails the read (408), so
- *       a short body never holds a worker for long; a declared {@code Content-Length} over the
- *       limit is refused before a byte is read ({@link SizeLimitHandler} and the handlers' own
- *       checks), never waited for;
+ *       closed, however slowly it drips bytes (a {@link Connection.Listener}: the idle timeout
+ *       alone would let a drip keep it); one that sends nothing for {@link #IDLE_TIMEOUT_MS} is
+ *       closed (Jetty's idle timeout, between requests and while reading a body);
+ *   <li>a body that arrives slower than {@link #MIN_BODY_BYTES_PER_SECOND} fails the read ({@link
+ *       MinimumDataRateHandler}), so a short body holds a worker briefly only; a declared {@code
+ *       Content-Length} over a handler's limit is answered before a byte of it is read, never
+ *       waited for (the handlers' own checks); {@link SizeLimitHandler} is the backstop;
  *   <li>request heads are parsed by the selector, not by workers: slow heads hold no thread. The
  *       workers are a bounded {@link QueuedThreadPool} ({@link #MAX_THREADS}); connections are at
  *       most {@link #MAX_CONNECTIONS} ({@link NetworkConnectionLimit}), which bounds the jobs
@@ -60,8 +63,9 @@ public final class JettyServer implements AutoCloseable {
 
   /**
    * Starts {@code handler} on 127.0.0.1:{@code port} (0 picks a free one), HTTPS with {@code tls}
-   * when not null, refusing bodies over {@code maxBodyBytes}; {@code errors} answers what Jetty
-   * refuses itself (a bad request line, a head too large), null for Jetty's default.
+   * when not null, for a handler that reads bodies of at most {@code maxBodyBytes}; {@code errors}
+   * answers what Jetty refuses itself (a bad request line, a head too large), null for Jetty's
+   * default.
    */
   public static JettyServer start(
       String name,
@@ -69,6 +73,21 @@ public final class JettyServer implements AutoCloseable {
       SSLContext tls,
       long maxBodyBytes,
       Handler handler,
+      Request.Handler errors) {
+    requireNonNull(handler, "handler");
+    return start(name, port, tls, maxBodyBytes, boundPort -> handler, errors);
+  }
+
+  /**
+   * Like {@link #start(String, int, SSLContext, long, Handler, Request.Handler)}, with the handler
+   * made once the port is bound (a handler that checks the {@code Host} it is reached under).
+   */
+  public static JettyServer start(
+      String name,
+      int port,
+      SSLContext tls,
+      long maxBodyBytes,
+      IntFunction<Handler> handler,
       Request.Handler errors) {
     requireNonNull(name, "name");
     requireNonNull(handler, "handler");
@@ -100,18 +119,24 @@ public final class JettyServer implements AutoCloseable {
     connector.addBean(headerTimeout(server.getScheduler()));
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
-    SizeLimitHandler sizes = new SizeLimitHandler(maxBodyBytes, -1);
-    sizes.setHandler(new MinimumDataRateHandler(handler, MIN_BODY_BYTES_PER_SECOND, 0));
-    server.setHandler(sizes);
     if (errors != null) {
       server.setErrorHandler(errors);
     }
     server.setStopTimeout(2_000);
     try {
+      connector.open(); // bound now, so the handler can know its port; start() keeps it
+      // A backstop: no handler here reads more than its body plus the skipped rest of one.
+      SizeLimitHandler sizes =
+          new SizeLimitHandler(maxBodyBytes + BoundedBody.SKIP_BYTES + 64 * 1024, -1);
+      sizes.setHandler(
+          new MinimumDataRateHandler(
+              handler.apply(connector.getLocalPort()), MIN_BODY_BYTES_PER_SECOND, 0));
+      server.setHandler(sizes);
       server.start();
     } catch (Exception e) {
       try {
         server.stop();
+        connector.close();
       } catch (Exception ignored) {
         // the bind failed: nothing runs
       }

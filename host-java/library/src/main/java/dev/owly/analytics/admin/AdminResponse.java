@@ -12,9 +12,9 @@ import java.util.List;
  * order (the {@link AdminApi#SECURITY_HEADERS} included), the body and its declared length.
  *
  * <p>For {@code HEAD} the body is empty and {@link #contentLength()} is the length a {@code GET}
- * would have had. {@link #closeConnection()} marks a refused, unread body: the server must not wait
- * for the rest of it (a servlet container or Jetty does this by itself: it skips what has arrived,
- * up to its own limit, and closes the connection).
+ * would have had. The core has skipped what the answer left of the request body when it was small
+ * enough to arrive soon; {@link #closeConnection()} says it was not (a larger declared body, a slow
+ * one), so the adapter sends {@code Connection: close} and the server does not read on.
  */
 public final class AdminResponse {
   static final String JSON = "application/json; charset=utf-8";
@@ -72,7 +72,7 @@ public final class AdminResponse {
     return this;
   }
 
-  /** The body is refused unread: answer, then end the connection rather than read on. */
+  /** The rest of the request body is not waited for: answer, then close the connection. */
   AdminResponse closing() {
     this.close = true;
     return this;

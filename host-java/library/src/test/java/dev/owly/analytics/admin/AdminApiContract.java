@@ -64,8 +64,8 @@ public abstract class AdminApiContract {
     void close() throws Exception;
   }
 
-  /** Serves {@code api} on 127.0.0.1 (a free port) until closed. */
-  protected abstract Served serve(AdminApi api) throws Exception;
+  /** Serves the API (built here, or by the server when it adds its own settings) until closed. */
+  protected abstract Served serve(AdminApi.Builder api) throws Exception;
 
   /**
    * Whether the server's own refusals (a request line it will not hand to the core, such as an
@@ -76,8 +76,8 @@ public abstract class AdminApiContract {
     return true;
   }
 
-  static final String ADMIN = "root-admin";
-  static final String ADMIN_PASSWORD = "correct horse battery staple";
+  protected static final String ADMIN = "root-admin";
+  protected static final String ADMIN_PASSWORD = "correct horse battery staple";
   static final String USER = "jane";
   static final String USER_PASSWORD = "jane-password-1";
   static final List<String> GET_PATHS =
@@ -137,7 +137,7 @@ public abstract class AdminApiContract {
     Files.writeString(dir.resolve("outside.html"), "outside the root");
     StandaloneAccess access =
         StandaloneAccess.builder(ADMIN, ADMIN_PASSWORD).withUser(USER, USER_PASSWORD).build();
-    server = serve(AdminApi.builder(owly, access).withStaticRoot(www).build());
+    server = serve(AdminApi.builder(owly, access).withStaticRoot(www));
   }
 
   @BeforeEach
@@ -680,16 +680,20 @@ public abstract class AdminApiContract {
 
   /** Sends a request line exactly as written (no client-side normalisation). */
   private String raw(String path) throws IOException {
+    return rawRequest(
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + server.base().getAuthority()
+            + "\r\nConnection: close\r\n\r\n");
+  }
+
+  /** Sends these bytes as they are and reads the answer until the server closes. */
+  protected String rawRequest(String request) throws IOException {
     try (Socket s = new Socket(server.base().getHost(), server.base().getPort())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      out.write(
-          ("GET "
-                  + path
-                  + " HTTP/1.1\r\nHost: "
-                  + server.base().getAuthority()
-                  + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      out.write(request.getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = s.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

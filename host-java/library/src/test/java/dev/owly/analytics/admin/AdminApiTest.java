@@ -6,8 +6,8 @@ import java.net.URI;
 /** The admin API's cases on the JDK's HTTP server. */
 class AdminApiTest extends AdminApiContract {
   @Override
-  protected Served serve(AdminApi api) {
-    JdkAdminServer server = JdkAdminServer.start(api, 0);
+  protected Served serve(AdminApi.Builder api) {
+    JdkAdminServer server = JdkAdminServer.start(api.build(), 0);
     return new Served() {
       @Override
       public URI base() {

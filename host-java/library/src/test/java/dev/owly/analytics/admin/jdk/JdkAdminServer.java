@@ -24,9 +24,6 @@ import java.util.concurrent.Executors;
  * serves the core on Jetty, a plugin through the servlet adapters).
  */
 public final class JdkAdminServer implements AutoCloseable {
-  /** How much of an oversized body is skipped (unread, unkept) so the 413 reaches the client. */
-  private static final long DISCARD_BYTES = 4L * 1024 * 1024;
-
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -79,17 +76,6 @@ public final class JdkAdminServer implements AutoCloseable {
       } else {
         ex.sendResponseHeaders(r.status(), r.body().length);
         ex.getResponseBody().write(r.body());
-      }
-      if (r.closeConnection()) {
-        ex.getResponseBody().flush();
-        // Closing with unread bytes would reset the connection before the client read the 413.
-        InputStream in = ex.getRequestBody();
-        byte[] sink = new byte[8192];
-        long skipped = 0;
-        int n;
-        while (skipped <= DISCARD_BYTES && (n = in.read(sink)) != -1) {
-          skipped += n;
-        }
       }
     }
   }

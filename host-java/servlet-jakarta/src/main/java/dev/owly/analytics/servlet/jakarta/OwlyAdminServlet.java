@@ -50,6 +50,9 @@ public class OwlyAdminServlet extends HttpServlet {
         response.addHeader(h.name(), h.value());
       }
     }
+    if (answer.closeConnection()) {
+      response.setHeader("Connection", "close");
+    }
     if (answer.contentLength() > 0) {
       response.setContentLengthLong(answer.contentLength());
     }

@@ -9,8 +9,8 @@ import dev.owly.analytics.admin.AdminApiContract;
  */
 class JakartaAdminApiTest extends AdminApiContract {
   @Override
-  protected Served serve(AdminApi api) throws Exception {
-    return Jetty12.serve(api);
+  protected Served serve(AdminApi.Builder api) throws Exception {
+    return Jetty12.serve(api.build());
   }
 
   @Override

@@ -6,8 +6,8 @@ import dev.owly.analytics.admin.AdminApiContract;
 /** The admin API's cases through {@link OwlyAdminServlet} in a real Jetty 10 (javax.servlet). */
 class JavaxAdminApiTest extends AdminApiContract {
   @Override
-  protected Served serve(AdminApi api) throws Exception {
-    return Jetty10.serve(api);
+  protected Served serve(AdminApi.Builder api) throws Exception {
+    return Jetty10.serve(api.build());
   }
 
   @Override
