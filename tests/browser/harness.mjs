@@ -48,10 +48,13 @@ export async function startServer() {
   const data = mkdtempSync(join(tmpdir(), 'owly-browser-'));
   const admin = { username: 'admin', password: randomPassword() };
   const viewer = { username: 'viewer', password: randomPassword() };
+  // The passwords go in the environment: the demo takes none on its command line (ps shows it).
   const child = spawn('java', ['-jar', jar, 'demo', '--keep-running', '--data', data, '--port', '0',
-    '--admin-user', admin.username, '--admin-password', admin.password,
-    '--user', viewer.username, '--user-password', viewer.password, '--history', String(HISTORY_DAYS)],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--admin-user', admin.username, '--user', viewer.username, '--history', String(HISTORY_DAYS)],
+  {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OWLY_ADMIN_PASSWORD: admin.password, OWLY_USER_PASSWORD: viewer.password },
+  });
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
