@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: deny tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test browser-deps stub-wasm
+.PHONY: attack-test deny tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test browser-deps stub-wasm
 
 all: wasm
 
@@ -99,6 +99,11 @@ stub-wasm:
 ## and Jetty 12 ee10 (jakarta.servlet), each in its own module (they share package names).
 java-test: wasm web browser-deps
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
+
+## The attack tests alone (issue 8: slow clients, sign-in floods, DNS rebinding, file modes, ps) on
+## the real owly.jar, loopback only, bounded; `make java-test` runs them too (cli's AttackIT).
+attack-test: wasm
+	mvn -B -f host-java -pl cli -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=AttackIT
 
 ## The library (host-java/library/target/owly-analytics-*.jar) and the runnable jar
 ## host-java/target/owly.jar (cli module, shaded); the release module is built first, through Maven.

@@ -249,6 +249,50 @@ final class Attacks {
     }
   }
 
+  /** The right password from the admin's own address and from a fresh one, after a flood. */
+  record OwnContext(int attempts, int checked, int own, int fresh) {
+    @Override
+    public String toString() {
+      return attempts
+          + " wrong admin passwords from 100 addresses ("
+          + checked
+          + " checked, the rest 429), then the right one from the admin's own address: "
+          + own
+          + ", from a fresh address: "
+          + fresh;
+    }
+  }
+
+  /**
+   * The admin signs in from its own address; 100 other addresses send 5 wrong admin passwords each;
+   * then the right password from its own address and from a fresh one.
+   */
+  static OwnContext ownContext(URI target, String admin, String password) throws IOException {
+    InetAddress own = RawHttp.loopback(12 * 256 + 1);
+    try (RawHttp c = RawHttp.connect(own, target, 10_000)) {
+      if (signIn(c, admin, password) != 200) {
+        throw new IllegalStateException("the admin could not sign in");
+      }
+    }
+    int checked = 0;
+    for (int a = 0; a < 100; a++) {
+      try (RawHttp c = RawHttp.connect(RawHttp.loopback(13 * 256 + 1 + a), target, 10_000)) {
+        for (int i = 0; i < 5; i++) {
+          checked += signIn(c, admin, "guess-" + a + "-" + i) == 401 ? 1 : 0;
+        }
+      }
+    }
+    int fromOwn;
+    try (RawHttp c = RawHttp.connect(own, target, 10_000)) {
+      fromOwn = signIn(c, admin, password);
+    }
+    int fromFresh;
+    try (RawHttp c = RawHttp.connect(RawHttp.loopback(12 * 256 + 2), target, 10_000)) {
+      fromFresh = signIn(c, admin, password);
+    }
+    return new OwnContext(500, checked, fromOwn, fromFresh);
+  }
+
   /** The admin signs in, then {@code n} non-admin sign-ins: the admin's session's next status. */
   static int adminSessionAfter(
       URI target, String admin, String password, String user, String userPassword, int n)
@@ -315,10 +359,10 @@ final class Attacks {
 
   /**
    * {@code Attacks NAME ADMIN_BASE COLLECTOR_URL ADMIN USER}: runs one attack ({@code rebind},
-   * {@code admin-slow}, {@code collector-slow}, {@code flood}, {@code lockout}, {@code sessions})
-   * against running servers and prints what it measured; the passwords come from {@code
-   * OWLY_ADMIN_PASSWORD} and {@code OWLY_USER_PASSWORD}. Each attack wants a fresh server (the
-   * limits remember the others).
+   * {@code admin-slow}, {@code collector-slow}, {@code flood}, {@code lockout}, {@code
+   * own-context}, {@code sessions}) against running servers and prints what it measured; the
+   * passwords come from {@code OWLY_ADMIN_PASSWORD} and {@code OWLY_USER_PASSWORD}. Each attack
+   * wants a fresh server (the limits remember the others).
    */
   public static void main(String[] args) throws Exception {
     URI admin = URI.create(args[1]);
@@ -346,6 +390,7 @@ final class Attacks {
                   c -> c.send("POST", collector.getPath(), JSON, "{}"));
           case "flood" -> floodThenProbe(admin, user, 480, 20, 40);
           case "lockout" -> lockout(admin, user, password);
+          case "own-context" -> ownContext(admin, user, password);
           case "sessions" ->
               adminSessionAfter(admin, user, password, viewer, viewerPassword, 10_050);
           default -> throw new IllegalArgumentException("no such attack");
