@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.atlassian.sal.api.user.UserKey;
 import com.atlassian.sal.api.user.UserManager;
-import dev.owly.analytics.admin.AdminFixture;
-import dev.owly.analytics.admin.PermissionCheck;
 import dev.owly.analytics.spi.Mode;
+import dev.owly.analytics.storage.TestDatabases;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.CookieManager;
 import java.net.URI;
@@ -17,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -26,14 +26,15 @@ import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.security.authentication.BasicAuthenticator;
 import org.eclipse.jetty.util.security.Credential;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The plugin's way in: the host signs users in (here Jetty's own BASIC authentication, standing in
  * for Jira's login), a SAL-shaped {@link UserManager} says who is a system administrator, and the
- * documented {@link EmbeddingExample#permissionCheck} decides. The servlet is mapped to {@code
- * /owly/*} below {@code /plugins/servlet}, as in a Data Center plugin.
+ * documented {@link EmbeddingExample} (component, permission check, servlet) decides. The servlet
+ * is mapped to {@code /owly/*} below {@code /plugins/servlet}, as in a Data Center plugin.
  */
 class SalPermissionCheckTest {
   static final String SYSADMIN_PASSWORD = "fake-sysadmin-password";
@@ -78,14 +79,15 @@ class SalPermissionCheckTest {
     // happens before the plugin runs, so the stand-in keeps the id.
     security.setSessionRenewedOnAuthentication(false);
 
-    PermissionCheck check =
-        EmbeddingExample.permissionCheck(new ContainerUserManager(Set.of("sysadmin")));
-    try (AdminFixture fixture = AdminFixture.start(dir);
+    JdbcConnectionPool db = TestDatabases.h2File(dir.resolve("db"));
+    try (EmbeddingExample.OwlyComponent component =
+            new EmbeddingExample.OwlyComponent(
+                db, "node-1", "TEST-0000-0000-0007", new ContainerUserManager(Set.of("sysadmin")));
         Jetty12 jetty =
             Jetty12.start(
-                EmbeddingExample.servlet(fixture.owly(), check),
-                "/plugins/servlet/owly/*",
-                security)) {
+                new EmbeddingExample.OwlyServlet(component), "/plugins/servlet/owly/*", security)) {
+      assertTrue(component.owly().record("owly.view.settings", Map.of()).accepted());
+      component.flushJob(); // local mode: nothing leaves; the job runs and never throws
       URI api = URI.create(jetty.base() + "/plugins/servlet/owly/api/");
       assertEquals(401, get(api.resolve("status"), null).statusCode());
       assertEquals(403, get(api.resolve("status"), basic("jane", JANE_PASSWORD)).statusCode());
@@ -113,12 +115,15 @@ class SalPermissionCheckTest {
       assertEquals(
           403,
           post(api.resolve("mode"), basic("jane", JANE_PASSWORD), csrf.group(1), off).statusCode());
-      assertEquals(Mode.REMOTE, fixture.owly().settings().mode());
+      assertEquals(Mode.LOCAL, component.owly().settings().mode());
       HttpResponse<String> changed = post(api.resolve("mode"), admin, csrf.group(1), off);
       assertEquals(200, changed.statusCode(), changed.body());
-      assertEquals(Mode.OFF, fixture.owly().settings().mode());
+      assertEquals(Mode.OFF, component.owly().settings().mode());
       assertEquals(
           Optional.of("DENY"), changed.headers().firstValue("X-Frame-Options"), "security headers");
+      assertTrue(get(api.resolve("status"), admin).body().contains("\"pending\":1"));
+    } finally {
+      db.dispose();
     }
   }
 
