@@ -2,6 +2,7 @@ package dev.owly.analytics.admin;
 
 import dev.owly.analytics.Text;
 import dev.owly.analytics.core.Core;
+import dev.owly.analytics.core.CounterTally;
 import dev.owly.analytics.settings.Hex;
 import dev.owly.analytics.settings.JdbcSettings;
 import dev.owly.analytics.spi.Config;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +32,14 @@ final class Endpoints {
   private final JdbcStorage storage;
   private final JdbcSettings settings;
   private final PermissionCheck check;
+  private final ChartQueries charts;
 
   Endpoints(Core core, JdbcStorage storage, JdbcSettings settings, PermissionCheck check) {
     this.core = core;
     this.storage = storage;
     this.settings = settings;
     this.check = check;
+    this.charts = new ChartQueries(core, storage);
   }
 
   /** Every route of {@code /owly/api/}. */
@@ -47,6 +51,14 @@ final class Endpoints {
         Route.get("preview", this::preview),
         Route.get("ledger", this::ledger),
         Route.get("stats", this::stats),
+        Route.get("charts/events", c -> AdminResponse.json(200, charts.events(now()))),
+        Route.get("charts/batches", c -> AdminResponse.json(200, charts.batches(now()))),
+        // Caps are null until bounded storage configures them (issue 7.5).
+        Route.get(
+            "charts/storage",
+            c ->
+                AdminResponse.json(
+                    200, charts.storage(OptionalLong.empty(), OptionalLong.empty()))),
         Route.post("mode", this::mode),
         Route.post("retention", this::retention),
         Route.post("delete-all", this::deleteAll));
@@ -127,7 +139,14 @@ final class Endpoints {
             + Text.jsonQuote(call.caller().csrf())
             + ",\"pending\":"
             + (pending == null ? 0 : pending)
+            + ",\"delivery\":"
+            + charts.delivery()
             + "}");
+  }
+
+  /** The charts' "today": the wall clock (UTC days), as the page reads them. */
+  private static long now() {
+    return System.currentTimeMillis();
   }
 
   private AdminResponse preview(Route.Call call) {
@@ -240,6 +259,7 @@ final class Endpoints {
       throw new BadRequestException("confirmation-required");
     }
     long deleted = storage.deleteAll();
+    core.counters().ifPresent(CounterTally::discard); // counts of deleted events are not rewritten
     LOG.info(
         "owly admin: all analytics data deleted ({} rows) by {}", deleted, call.caller().name());
     return AdminResponse.json(200, "{\"deleted\":" + deleted + "}");

@@ -3,6 +3,7 @@ package dev.owly.analytics.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.owly.analytics.core.Core;
+import dev.owly.analytics.core.CounterTally;
 import dev.owly.analytics.core.Engine;
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.core.Verdict;
@@ -13,6 +14,7 @@ import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.Transport;
+import dev.owly.analytics.storage.DailyCounters;
 import dev.owly.analytics.storage.JdbcStorage;
 import dev.owly.analytics.storage.Pools;
 import dev.owly.analytics.transport.ConfiguredTransport;
@@ -143,7 +145,8 @@ public final class Owly implements AutoCloseable {
     Core.Builder cb =
         Core.builder(caps)
             .withEngine(b.engine)
-            .withCallTimeout(b.flushBudget.plus(CALL_TIMEOUT_MARGIN));
+            .withCallTimeout(b.flushBudget.plus(CALL_TIMEOUT_MARGIN))
+            .withCounters(new DailyCounters(storage.dataSource()), b.counterInterval);
     if (b.poolSize > 0) {
       cb.withPoolSize(b.poolSize);
     }
@@ -287,6 +290,14 @@ public final class Owly implements AutoCloseable {
     return storage.nodeId();
   }
 
+  /**
+   * How delivery stands: pending rows, sealed / retrying / failed batches, dropped rows, the last
+   * successful delivery, since when sends fail and the last error code. Reads the database.
+   */
+  public DeliveryStatus status() {
+    return DeliveryStatus.read(core, storage);
+  }
+
   public Core core() {
     return core;
   }
@@ -348,6 +359,7 @@ public final class Owly implements AutoCloseable {
     private Integer retentionDays;
     private Duration flushInterval = Duration.ofMinutes(60);
     private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration counterInterval = CounterTally.DEFAULT_INTERVAL;
     private Duration flushBudget = Duration.ofSeconds(30);
     private Engine engine = Engine.AOT;
     private int poolSize;
@@ -435,6 +447,19 @@ public final class Owly implements AutoCloseable {
         throw new IllegalArgumentException("timeout must not be negative");
       }
       this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How often the counters (stored, rejected, sent, flush outcomes, delivery health) counted in
+     * memory are written to the counter table (default 5 s; zero: only on {@link #close()}). A
+     * {@code kill -9} loses at most this interval's counts, never events.
+     */
+    public Builder withCounterInterval(Duration interval) {
+      if (requireNonNull(interval, "interval").isNegative()) {
+        throw new IllegalArgumentException("interval must not be negative");
+      }
+      this.counterInterval = interval;
       return this;
     }
 

@@ -624,8 +624,9 @@ public final class JdbcStorage implements Storage {
   }
 
   /**
-   * The administrator's "delete all analytics data": every event and every ledger row, in one
-   * transaction. Settings (mode, secret) are kept. Returns how many rows were deleted.
+   * The administrator's "delete all analytics data": every event, every ledger row, the counters
+   * and the delivery health, in one transaction. Settings (mode, secret) are kept. Returns how many
+   * events and ledger rows were deleted.
    */
   public long deleteAll() {
     return queries.deleteAll();

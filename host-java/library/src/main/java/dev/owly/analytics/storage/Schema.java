@@ -27,6 +27,16 @@ public final class Schema {
   /** Settings: key/value. */
   public static final String SETTING_TABLE = "AO_OWLY_SETTING_AO";
 
+  /**
+   * Counters per UTC day: accepted events by event name, sent events by event name, filter
+   * rejections by rule id, flush outcomes, storage drops by reason ({@link CounterKind}). Written
+   * additively by every node ({@link DailyCounters}); never holds content.
+   */
+  public static final String COUNTER_TABLE = "AO_OWLY_COUNTER_AO";
+
+  /** Delivery health: one row, the last success and failure the nodes observed. */
+  public static final String DELIVERY_TABLE = "AO_OWLY_DELIVERY_AO";
+
   /** Applied schema migrations. */
   public static final String VERSION_TABLE = "AO_OWLY_SCHEMA_AO";
 
@@ -91,7 +101,29 @@ public final class Schema {
                           + "\"KEY\" VARCHAR(255) NOT NULL PRIMARY KEY,"
                           + "\"VALUE\" "
                           + d.textType
-                          + ")")));
+                          + ")")),
+          new Migration(
+              2,
+              "daily counters, delivery health",
+              d ->
+                  List.of(
+                      "CREATE TABLE IF NOT EXISTS \""
+                          + COUNTER_TABLE
+                          + "\" ("
+                          + "\"UTC_DAY\" INTEGER NOT NULL,"
+                          + "\"KIND\" VARCHAR(16) NOT NULL,"
+                          + "\"NAME\" VARCHAR(255) NOT NULL,"
+                          + "\"AMOUNT\" BIGINT NOT NULL,"
+                          + "CONSTRAINT \"PK_OWLY_COUNTER\" PRIMARY KEY"
+                          + " (\"UTC_DAY\", \"KIND\", \"NAME\"))",
+                      "CREATE TABLE IF NOT EXISTS \""
+                          + DELIVERY_TABLE
+                          + "\" ("
+                          + "\"ID\" INTEGER NOT NULL PRIMARY KEY,"
+                          + "\"LAST_SUCCESS_AT\" BIGINT,"
+                          + "\"LAST_FAILURE_AT\" BIGINT,"
+                          + "\"FAILING_SINCE\" BIGINT,"
+                          + "\"LAST_ERROR_CODE\" VARCHAR(64))")));
 
   private Schema() {}
 
