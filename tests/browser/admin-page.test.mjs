@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { launchBrowser, openPage, repo, screenshotPath, startServer } from './harness.mjs';
+import {
+  fromOwly, launchBrowser, openPage, owlyUrl, repo, screenshotPath, startServer,
+} from './harness.mjs';
 
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
   + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -69,7 +71,7 @@ async function signInAsAdmin() {
 
 /** The API as the signed-in browser sees it (same cookies), from the test's side. */
 async function apiGet(path) {
-  const response = await browser.context.request.get(new URL(`/owly/api/${path}`, server.url).href);
+  const response = await browser.context.request.get(owlyUrl(server, `/owly/api/${path}`).href);
   assert.equal(response.status(), 200, `GET ${path}`);
   return response.json();
 }
@@ -88,7 +90,7 @@ describe('access', () => {
     await page.getByTestId('view-signin').waitFor();
     assert.deepEqual(expectedHttp, ['401 /owly/api/status']);
     assert.equal(await page.getByTestId('view-admin').isVisible(), false);
-    const response = await browser.context.request.get(new URL('/owly/api/status', server.url).href);
+    const response = await browser.context.request.get(owlyUrl(server, '/owly/api/status').href);
     assert.equal(response.status(), 401);
     // The page itself is served under the strict policy the tests rely on.
     const pageResponse = await browser.context.request.get(server.url.href);
@@ -112,7 +114,7 @@ describe('access', () => {
     await load();
     await page.getByTestId('view-forbidden').waitFor();
     assert.equal(await page.getByTestId('view-admin').isVisible(), false);
-    const response = await browser.context.request.get(new URL('/owly/api/preview', server.url).href);
+    const response = await browser.context.request.get(owlyUrl(server, '/owly/api/preview').href);
     assert.equal(response.status(), 403);
     await finish('forbidden');
   });
@@ -134,7 +136,7 @@ describe('as administrator', () => {
     await signInAsAdmin();
     // The preview is unsealed: every call draws a fresh nonce (and otp), so compare against the
     // very response the page rendered, and the rows (dataEncoded) against a second call.
-    const shown = page.waitForResponse((r) => new URL(r.url()).pathname === '/owly/api/preview');
+    const shown = page.waitForResponse((r) => fromOwly(new URL(r.url()).pathname) === '/owly/api/preview');
     await page.getByTestId('tab-preview').click();
     const { body } = await (await shown).json();
     await page.locator('[data-testid="preview-table"], [data-testid="preview-empty"], [data-testid="preview-error"]').first().waitFor();
@@ -320,7 +322,7 @@ describe('as administrator', () => {
     await signInAsAdmin();
     await page.getByTestId('logout').click();
     await page.getByTestId('view-signin').waitFor();
-    const response = await browser.context.request.get(new URL('/owly/api/status', server.url).href);
+    const response = await browser.context.request.get(owlyUrl(server, '/owly/api/status').href);
     assert.equal(response.status(), 401);
     await finish();
   });

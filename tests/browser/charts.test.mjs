@@ -227,8 +227,8 @@ describe('activity charts', () => {
     await openActivity();
     const hostile = '<img src=x onerror="window.__pwned=1">';
     const result = await page.evaluate(async (label) => {
-      const { dayBars, legend } = await import('/owly/admin/charts/bars.js');
-      const { numbersTable } = await import('/owly/admin/charts/table.js');
+      const { dayBars, legend } = await import('./charts/bars.js');
+      const { numbersTable } = await import('./charts/table.js');
       const svg = dayBars({
         id: 'hostile', title: label, summary: label, days: ['2026-01-01', '2026-01-02'],
         above: [{ label, counts: [1, 2], cls: 'series-0' }], below: [{ label, counts: [1, 0], cls: 'neg-0' }],

@@ -150,6 +150,20 @@ const HTTP_ERROR_LINE = /^Failed to load resource: the server responded with a s
  * happened). Anything else — other statuses, other URLs, script errors, CSP violations — stays
  * a problem.
  */
+/**
+ * A URL path from `/owly/` on: a server may mount the page below a prefix (a Data Center plugin's
+ * servlets live under /plugins/servlet), and tests name paths as they are at the root.
+ */
+export function fromOwly(pathname) {
+  const i = pathname.indexOf('/owly/');
+  return i < 0 ? pathname : pathname.slice(i);
+}
+
+/** `path` (`/owly/api/status`) below the server's mount point (where the page is served). */
+export function owlyUrl(server, path) {
+  return new URL(`../..${path}`, server.url);
+}
+
 export async function openPage(context) {
   const page = await context.newPage();
   const problems = [];
@@ -159,8 +173,8 @@ export async function openPage(context) {
     if (message.type() !== 'error') return;
     const http = HTTP_ERROR_LINE.exec(message.text());
     const url = message.location().url;
-    if (http && expected.some((e) => e.status === Number(http[1]) && new URL(url).pathname === e.path)) {
-      expectedHttp.push(`${http[1]} ${new URL(url).pathname}`);
+    if (http && expected.some((e) => e.status === Number(http[1]) && fromOwly(new URL(url).pathname) === e.path)) {
+      expectedHttp.push(`${http[1]} ${fromOwly(new URL(url).pathname)}`);
       return;
     }
     problems.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
@@ -199,7 +213,7 @@ export async function signInAsAdmin(page, server, expectHttp) {
 
 /** The API as the signed-in browser context sees it (same cookies), from the test's side. */
 export async function apiGet(context, server, path) {
-  const response = await context.request.get(new URL(`/owly/api/${path}`, server.url).href);
+  const response = await context.request.get(owlyUrl(server, `/owly/api/${path}`).href);
   if (response.status() !== 200) throw new Error(`GET ${path}: ${response.status()}`);
   return response.json();
 }

@@ -1,7 +1,9 @@
 // The admin API (docs/admin-api.md). The CSRF token lives only in memory, so a reload asks the
 // server again; 401 and 403 hand over to the session view through `onAccessLost`.
 
-const API = '/owly/api';
+// Relative to the page (…/owly/admin/ → …/owly/api), so the page also works where a servlet
+// container or a Data Center plugin serves it below a prefix such as /plugins/servlet.
+const API = new URL('../api', document.baseURI).pathname;
 
 export const session = {
   /** The CSRF token of the current session. */

@@ -20,4 +20,13 @@ public interface AdminExchange extends AdminRequest {
    * bounds the wait for a client that sends less than it declared.
    */
   InputStream body() throws IOException;
+
+  /**
+   * What comes before {@code /owly/} in the URL the client used: the servlet context path plus the
+   * adapter's prefix (a Data Center plugin's {@code /plugins/servlet}); empty at the root. The
+   * session cookie's {@code Path} is set below it so the browser sends it back there.
+   */
+  default String mountPath() {
+    return "";
+  }
 }

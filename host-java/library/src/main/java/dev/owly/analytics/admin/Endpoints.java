@@ -85,7 +85,9 @@ final class Endpoints {
                 StandaloneAccess.COOKIE
                     + "="
                     + result.sessionId()
-                    + "; HttpOnly; SameSite=Strict; Path=/owly; Max-Age="
+                    + "; HttpOnly; SameSite=Strict; Path="
+                    + call.request().mountPath()
+                    + "/owly; Max-Age="
                     + result.maxAge().toSeconds()
                     + (call.request().secure() ? "; Secure" : ""));
       }
@@ -109,7 +111,9 @@ final class Endpoints {
         .addHeader(
             "Set-Cookie",
             StandaloneAccess.COOKIE
-                + "=; HttpOnly; SameSite=Strict; Path=/owly; Max-Age=0"
+                + "=; HttpOnly; SameSite=Strict; Path="
+                + call.request().mountPath()
+                + "/owly; Max-Age=0"
                 + (call.request().secure() ? "; Secure" : ""));
   }
 

@@ -15,14 +15,16 @@ import java.util.Optional;
 public final class ServletAdminExchange implements AdminExchange {
   private final HttpServletRequest request;
   private final String path;
+  private final String mountPath;
 
   ServletAdminExchange(HttpServletRequest request, String prefix) {
     this.request = requireNonNull(request, "request");
     // getRequestURI is not decoded: the core checks the raw path itself.
     String uri = request.getRequestURI();
     String rest = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
-    this.path =
-        !prefix.isEmpty() && rest.startsWith(prefix + "/") ? rest.substring(prefix.length()) : rest;
+    boolean prefixed = !prefix.isEmpty() && rest.startsWith(prefix + "/");
+    this.path = prefixed ? rest.substring(prefix.length()) : rest;
+    this.mountPath = request.getContextPath() + (prefixed ? prefix : "");
   }
 
   /** The request as the container gave it (for the host's user manager). */
@@ -38,6 +40,11 @@ public final class ServletAdminExchange implements AdminExchange {
   @Override
   public String rawPath() {
     return path;
+  }
+
+  @Override
+  public String mountPath() {
+    return mountPath;
   }
 
   @Override

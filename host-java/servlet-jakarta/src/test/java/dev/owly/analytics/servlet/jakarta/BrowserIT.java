@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The admin page's browser tests (tests/browser/, Chromium) against Jetty 12 (ee10) + the servlet.
+ * The admin page's browser tests (tests/browser/, Chromium) against Jetty 12 (ee10) + the servlet,
+ * mounted below {@code /plugins/servlet} as in a Data Center plugin (the javax module serves it at
+ * the root), so the page's API calls and the session cookie follow the mount path.
  */
 class BrowserIT {
   @Test
@@ -21,8 +23,8 @@ class BrowserIT {
     for (Path file : AdminFixture.browserTestFiles()) {
       Path run = Files.createDirectories(dir.resolve(file.getFileName().toString()));
       try (AdminFixture fixture = AdminFixture.fromDemo(run);
-          Jetty12 jetty = Jetty12.serve(fixture.api().build())) {
-        URI page = URI.create(jetty.base() + "/owly/admin/");
+          Jetty12 jetty = Jetty12.serveBelow(fixture.api().build(), "/plugins/servlet")) {
+        URI page = URI.create(jetty.base() + "/plugins/servlet/owly/admin/");
         int code = fixture.runBrowserTests(page, file, log, Duration.ofMinutes(8));
         assertEquals(0, code, () -> "node --test " + file + " failed:\n" + tail(log));
       }

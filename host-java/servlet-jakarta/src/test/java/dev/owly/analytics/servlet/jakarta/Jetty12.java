@@ -28,6 +28,14 @@ final class Jetty12 implements AdminApiContract.Served {
     return start(new OwlyAdminServlet(api), "/*", null);
   }
 
+  /**
+   * The admin servlet below {@code prefix} (e.g. {@code /plugins/servlet}, where a Data Center
+   * plugin's servlets live), mapped to {@code prefix/owly/*} as a plugin descriptor maps it.
+   */
+  static Jetty12 serveBelow(AdminApi api, String prefix) throws Exception {
+    return start(new OwlyAdminServlet(api, prefix), prefix + "/owly/*", null);
+  }
+
   static Jetty12 start(HttpServlet servlet, String mapping, SecurityHandler security)
       throws Exception {
     Server server = new Server();
