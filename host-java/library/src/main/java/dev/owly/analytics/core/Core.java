@@ -82,7 +82,12 @@ public final class Core implements AutoCloseable {
     public Core build() {
       ModuleSource s = source;
       if (s == null) {
-        s = engine == Engine.AOT ? ModuleSource.aot() : ModuleSource.interpreter();
+        s =
+            switch (engine) {
+              case AOT -> ModuleSource.aot();
+              case INTERPRETER -> ModuleSource.interpreter();
+              case GRAALWASM -> ModuleSource.graalwasm();
+            };
       }
       return new Core(
           InstancePool.builder(s, caps)
@@ -269,7 +274,10 @@ public final class Core implements AutoCloseable {
     return List.copyOf(out);
   }
 
-  /** The engine in use: {@code aot}, {@code interpreter} or {@code runtime-compiler}. */
+  /**
+   * The engine in use: {@code aot}, {@code interpreter}, {@code graalwasm} or {@code
+   * runtime-compiler}.
+   */
   public String engine() {
     return pool.engine();
   }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays every golden vector of the wasmtime harness ({@code tests/golden/*.json}, written by
  * {@code tests/harness/tests/golden.rs}) through {@link Core} on both engines, with in-memory
- * capabilities, and asserts byte-identical bodies. Fails when no golden file is found.
+ * capabilities, and asserts byte-identical bodies (engines: {@link TestCaps#engines}). Fails when
+ * no golden file is found.
  */
 @Tag("core")
 @Tag("golden")
@@ -50,7 +51,7 @@ class GoldenParityTest {
     return goldenFiles().stream()
         .flatMap(
             file ->
-                Stream.of(Engine.AOT, Engine.INTERPRETER)
+                TestCaps.engines().stream()
                     .map(
                         engine ->
                             DynamicTest.dynamicTest(
