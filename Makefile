@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test stub-wasm
+.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar jar-graalwasm bench java-bench race size demo clean web web-lint browser-test stub-wasm
 
 all: wasm
 
@@ -74,14 +74,24 @@ stub-wasm:
 	tests/stub/build.sh
 
 ## The JVM host, every module (library, cli), on H2 and a real PostgreSQL (scripts/pg-start.sh
-## installs and starts it).
+## installs and starts it), on the default JDK 17; then, on Temurin 25, the graalwasm module: the
+## library's core tests again on GraalWasm with its JIT, and scripts/owly-graalwasm on owly.jar.
+## The library is rebuilt there (its own tests skipped) so nothing comes from ~/.m2.
+JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
+GRAALWASM_MVN = JAVA_HOME=$(JDK25) mvn -B -f host-java -pl library,graalwasm -Dowly.library.skipTests=true
 java-test: wasm web
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
+	@test -x $(JDK25)/bin/java || { echo "java-test: no JDK 21+ at $(JDK25) (set JDK25=...)"; exit 1; }
+	$(GRAALWASM_MVN) verify
 
 ## The library (host-java/library/target/owly-analytics-*.jar) and the runnable jar
 ## host-java/target/owly.jar (cli module, shaded); the release module is built first, through Maven.
 jar: web
 	mvn -B -q -f host-java package -DskipTests
+
+## GraalWasm next to owly.jar (host-java/target/graalwasm/{lib,compiler}), for scripts/owly-graalwasm.
+jar-graalwasm: jar
+	$(GRAALWASM_MVN) -q package -DskipTests
 
 ## JMH benchmarks of the JVM host (the cli module's bench profile); JMH_ARGS overrides the run.
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 2s -r 2s

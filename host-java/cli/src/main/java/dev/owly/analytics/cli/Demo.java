@@ -66,7 +66,8 @@ final class Demo {
                 "--admin-password",
                 "--user",
                 "--user-password",
-                "--www"),
+                "--www",
+                "--engine"),
             Set.of("--keep-running"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("demo takes no positional arguments");
@@ -117,7 +118,7 @@ final class Demo {
                 }
                 coreLog.merge(code, 1L, Long::sum);
               });
-      try (Core core = Core.builder(caps).build()) {
+      try (Core core = Core.builder(caps).withEngine(a.engine()).build()) {
         AtomicInteger received = new AtomicInteger();
         AtomicLong lastWrite = new AtomicLong();
         Collector.BodySink sink =

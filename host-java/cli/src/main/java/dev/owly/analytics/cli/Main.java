@@ -1,5 +1,6 @@
 package dev.owly.analytics.cli;
 
+import dev.owly.analytics.OwlyException;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
@@ -39,19 +40,20 @@ public final class Main {
           "\n",
           "usage: java -jar owly.jar <command> [options]",
           "",
-          "  filter                       JSONL events on stdin -> one verdict line per input line",
+          "  filter [--engine E]          JSONL events on stdin -> one verdict line per input line",
           "  decode FILE                  take a stored or received payload apart (JSON on stdout)",
           "  verify --secret-hex HEX [--at UNIX_SECONDS] FILE",
           "                               check content hash and otp (+-1 step); exit 0 if valid",
-          "  collector [--port N] [--data DIR] [--secret-hex HEX]",
+          "  collector [--port N] [--data DIR] [--secret-hex HEX] [--engine E]",
           "            [--https --keystore FILE --keystore-password PW]",
           "                               run the reference collector on 127.0.0.1 (POST /collect)",
-          "  demo [--data DIR] [--payload-dir DIR]",
+          "  demo [--data DIR] [--payload-dir DIR] [--engine E]",
           "       [--keep-running [--port N] [--admin-user NAME] [--admin-password PW]",
           "                       [--user NAME --user-password PW] [--www DIR]]",
           "                               record, filter, seal and send to a local collector;",
           "                               --keep-running then serves the admin page on 127.0.0.1",
           "",
+          "engines (E): aot (default), interpreter, graalwasm (JDK 21+: scripts/owly-graalwasm)",
           "exit codes: 0 ok, 1 failed (reason on stderr), 2 bad arguments");
 
   /** A payload file is at most this big: 512 KiB of dataEncoded plus the envelope. */
@@ -90,6 +92,13 @@ public final class Main {
       err.println("owly: " + e.getMessage());
       err.println(USAGE);
       return 2;
+    } catch (OwlyException e) {
+      // Engine codes are safe to show; other messages may name more than a code.
+      String m = e.getMessage();
+      err.println(
+          "owly: failed: "
+              + (m != null && m.startsWith("engine.") ? m : e.getClass().getSimpleName()));
+      return 1;
     } catch (RuntimeException | IOException e) {
       err.println("owly: failed: " + e.getClass().getSimpleName());
       return 1;
@@ -120,10 +129,11 @@ public final class Main {
   }
 
   private static int filter(List<String> rest, InputStream in, PrintStream out) throws IOException {
-    if (!rest.isEmpty()) {
-      throw new UsageException("filter takes no arguments");
+    Args a = Args.parse(rest, Set.of("--engine"), Set.of());
+    if (!a.positional.isEmpty()) {
+      throw new UsageException("filter takes no positional arguments");
     }
-    try (Core core = Core.builder(offline()).withPoolSize(1).build()) {
+    try (Core core = Core.builder(offline()).withEngine(a.engine()).withPoolSize(1).build()) {
       new Filter(core::check).run(in, out);
     }
     return 0;
@@ -246,7 +256,13 @@ public final class Main {
     Args a =
         Args.parse(
             rest,
-            Set.of("--port", "--data", "--secret-hex", "--keystore", "--keystore-password"),
+            Set.of(
+                "--port",
+                "--data",
+                "--secret-hex",
+                "--keystore",
+                "--keystore-password",
+                "--engine"),
             Set.of("--https"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("collector takes no positional arguments");
@@ -273,7 +289,7 @@ public final class Main {
       err.println("owly: no --secret-hex: a new secret was written to " + file);
     }
     var pool = DataSources.h2File(data.resolve("collector"));
-    try (Core core = Core.builder(offline()).build()) {
+    try (Core core = Core.builder(offline()).withEngine(a.engine()).build()) {
       Collector.Builder builder =
           Collector.builder(PayloadVerifier.of(core), new CollectorStore(pool))
               .withAnyTenantSecret(secret)

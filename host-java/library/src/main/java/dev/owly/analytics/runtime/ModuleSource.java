@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.owly.analytics.OwlyException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import run.endive.compiler.MachineFactoryCompiler;
 import run.endive.runtime.CompiledModule;
@@ -77,10 +78,21 @@ public final class ModuleSource {
    */
   public static ModuleSource provided(String engine, byte[] wasm) {
     WasmModule module = Parser.parse(wasm);
-    for (WasmRuntime.Provider p : ServiceLoader.load(WasmRuntime.Provider.class)) {
-      if (p.name().equals(engine)) {
-        return new ModuleSource(module, p.load(wasm));
+    try {
+      for (WasmRuntime.Provider p : ServiceLoader.load(WasmRuntime.Provider.class)) {
+        if (p.name().equals(engine)) {
+          return new ModuleSource(module, p.load(wasm));
+        }
       }
+    } catch (ServiceConfigurationError | LinkageError e) {
+      // e.g. the owly-graalwasm jar (Java 21 classes) on the class path of a JDK 17
+      throw new OwlyException(
+          "engine.unavailable: "
+              + engine
+              + " (cannot be loaded on Java "
+              + Runtime.version().feature()
+              + ")",
+          e);
     }
     throw new OwlyException(
         "engine.unavailable: "
