@@ -60,6 +60,14 @@ class GoldenParityTest {
 
   /** Replays one golden file on {@code engine}; returns the bodies sent (for EnginesTest). */
   static List<String> replay(Path file, Engine engine) throws IOException {
+    return List.copyOf(session(file, engine).bodies);
+  }
+
+  /**
+   * Records the golden events and flushes once on {@code engine}, asserting the bodies; returns the
+   * capabilities with what was stored (the plain-Java baseline's test reads its rows).
+   */
+  static TestCaps session(Path file, Engine engine) throws IOException {
     Json.Obj g = (Json.Obj) Json.parse(Files.readString(file));
     Json.Obj cfg = g.obj("config");
     TestCaps caps = new TestCaps();
@@ -85,6 +93,6 @@ class GoldenParityTest {
       assertEquals(0, report.failed() + report.retrying(), report.toString());
       assertEquals(g.arr("bodies"), caps.bodies, file.getFileName() + ": bodies differ");
     }
-    return List.copyOf(caps.bodies);
+    return caps;
   }
 }
