@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: tools test-tools all wasm lint test rust-test outside-test java-test jar jar-graalwasm bench java-bench race size demo clean web web-lint browser-test stub-wasm
+.PHONY: deny tools test-tools all wasm lint test rust-test outside-test java-test jar jar-graalwasm bench java-bench race size demo clean web web-lint browser-test stub-wasm
 
 all: wasm
 
@@ -50,6 +50,23 @@ browser-test: web
 	node --test tests/browser/
 ## -------------------------------------------------------------------------------------------
 
+## Dependency policy (deny.toml): licences, bans and sources need no network and always run; the
+## advisories check needs the RustSec database from github.com, so it runs whenever that can be
+## fetched and is reported as not run otherwise. OWLY_DENY_ADVISORIES=require makes a missing
+## database an error (for CI machines with network access).
+CARGO_DENY_VERSION := 0.20.2
+deny:
+	@cargo deny --version 2>/dev/null | grep -q ' $(CARGO_DENY_VERSION)$$' || \
+	  $(CARGO) install cargo-deny --locked --version $(CARGO_DENY_VERSION)
+	cargo deny --workspace check licenses bans sources
+	@if timeout 120 cargo deny --workspace fetch db >/dev/null 2>&1; then \
+	  cargo deny --workspace check --disable-fetch advisories; \
+	elif [ "$${OWLY_DENY_ADVISORIES:-}" = require ]; then \
+	  echo "deny: the RustSec advisory database could not be fetched (OWLY_DENY_ADVISORIES=require)"; exit 1; \
+	else \
+	  echo "deny: advisories NOT checked: the RustSec advisory database (github.com/RustSec/advisory-db) is unreachable here; 'make deny' checks them where it is reachable"; \
+	fi
+
 ## Formatting and lints, native and wasm32.
 lint:
 	$(CARGO) fmt --all --check
@@ -59,7 +76,7 @@ lint:
 
 ## Everything: lints, Rust unit + wasmtime harness tests, the JVM host (H2 + PostgreSQL), outside-tool
 ## checks of golden and demo payloads, the CLI on the public PII cases, the admin page in Chromium.
-test: tools test-tools lint web-lint wasm web rust-test java-test outside-test browser-test
+test: tools test-tools lint web-lint deny wasm web rust-test java-test faults-test outside-test browser-test
 
 rust-test: wasm
 	$(CARGO) test --workspace
@@ -97,6 +114,18 @@ jar-graalwasm: jar
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 2s -r 2s
 java-bench: wasm
 	mvn -B -f host-java -Pbench test-compile -Djmh.args="$(JMH_ARGS)"
+
+## The process-level fault harness (tests/faults/README.md): separate JVMs, kill -9, an outside
+## collector, a private PostgreSQL cluster. `faults` is the full run; `faults-test` the bounded one
+## of make test (uses the jar java-test built; builds it when missing).
+faults: jar
+	scripts/pg-start.sh >/dev/null
+	python3 tests/faults/run.py
+
+faults-test:
+	@test -f host-java/target/owly.jar || $(MAKE) jar
+	scripts/pg-start.sh >/dev/null
+	python3 tests/faults/run.py --bounded
 
 ## The main job: the JVM host demo on an embedded H2 database with a loopback collector.
 demo: tools jar

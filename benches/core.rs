@@ -6,9 +6,9 @@
 //!   against an in-memory host.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use owly_core::codec;
 use owly_core::host::*;
-use owly_core::pipeline::Core;
+use owly_core::Core;
+use owly_core::{base64, wire};
 
 struct BenchHost {
     pending: Vec<Row>,
@@ -130,8 +130,8 @@ fn bench_encode(c: &mut Criterion) {
     group.throughput(Throughput::Elements(500));
     group.bench_function("500-rows", |b| {
         b.iter(|| {
-            let data = codec::base64_encode(codec::data_json(black_box(&batch)).as_bytes());
-            black_box(codec::content_hash(7_407_367_046_465_089_664, &data))
+            let data = base64::encode(wire::data_json(black_box(&batch)).as_bytes());
+            black_box(wire::content_hash(7_407_367_046_465_089_664, &data))
         })
     });
     group.finish();

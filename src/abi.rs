@@ -3,8 +3,8 @@
 use std::cell::RefCell;
 
 use crate::host::{self, Host};
-use crate::pipeline::Core;
-use crate::{catalog, codec, schema};
+use crate::reason::StopReason;
+use crate::{catalog, schema, wire, Core};
 
 wit_bindgen::generate!({
     world: "core",
@@ -208,7 +208,7 @@ struct Component;
 
 fn to_wit_rejection(r: schema::Rejection) -> recorder::Rejection {
     recorder::Rejection {
-        rule: r.rule.to_string(),
+        rule: r.rule.id().to_string(),
         field: r.field,
     }
 }
@@ -232,11 +232,23 @@ impl recorder::Guest for Component {
     }
 }
 
+fn to_wit_stop_reason(s: StopReason) -> delivery::StopReason {
+    match s {
+        StopReason::ModeOff => delivery::StopReason::ModeOff,
+        StopReason::ModeLocal => delivery::StopReason::ModeLocal,
+        StopReason::CollectorNone => delivery::StopReason::CollectorNone,
+        StopReason::SecretWeak => delivery::StopReason::SecretWeak,
+        StopReason::StorageUnavailable => delivery::StopReason::StorageUnavailable,
+        StopReason::ModeChanged => delivery::StopReason::ModeChanged,
+        StopReason::EntropyInvalid => delivery::StopReason::EntropyInvalid,
+    }
+}
+
 impl delivery::Guest for Component {
     fn flush() -> delivery::FlushReport {
         let r = CORE.with(|c| c.borrow_mut().flush(&mut WitHost));
         delivery::FlushReport {
-            stopped: r.stopped.map(str::to_string),
+            stopped: r.stopped.map(to_wit_stop_reason),
             sealed: r.sealed,
             delivered: r.delivered,
             rows_delivered: r.rows_delivered,
@@ -253,19 +265,19 @@ impl delivery::Guest for Component {
     }
 }
 
-fn to_wit_payload_error(e: codec::PayloadError) -> inspect::PayloadError {
+fn to_wit_payload_error(e: wire::PayloadError) -> inspect::PayloadError {
     match e {
-        codec::PayloadError::Malformed(why) => inspect::PayloadError::Malformed(why),
-        codec::PayloadError::TooLarge => inspect::PayloadError::TooLarge,
-        codec::PayloadError::HashMismatch => inspect::PayloadError::HashMismatch,
-        codec::PayloadError::OtpMismatch => inspect::PayloadError::OtpMismatch,
-        codec::PayloadError::WeakSecret => inspect::PayloadError::WeakSecret,
+        wire::PayloadError::Malformed(why) => inspect::PayloadError::Malformed(why.to_string()),
+        wire::PayloadError::TooLarge => inspect::PayloadError::TooLarge,
+        wire::PayloadError::HashMismatch => inspect::PayloadError::HashMismatch,
+        wire::PayloadError::OtpMismatch => inspect::PayloadError::OtpMismatch,
+        wire::PayloadError::WeakSecret => inspect::PayloadError::WeakSecret,
     }
 }
 
 impl inspect::Guest for Component {
     fn decode(body: String) -> Result<inspect::Decoded, inspect::PayloadError> {
-        let d = codec::decode(&body).map_err(to_wit_payload_error)?;
+        let d = wire::decode(&body).map_err(to_wit_payload_error)?;
         Ok(inspect::Decoded {
             nonce: d.nonce,
             content_hash: d.content_hash,
@@ -273,6 +285,7 @@ impl inspect::Guest for Component {
             otp: d.otp,
             data_json: d.data_json,
             row_count: d.row_count,
+            tenant: d.tenant,
         })
     }
 
@@ -282,7 +295,7 @@ impl inspect::Guest for Component {
         at_seconds: i64,
         drift_steps: u32,
     ) -> Result<inspect::Verified, inspect::PayloadError> {
-        let v = codec::verify(&body, &secret, at_seconds, drift_steps).map_err(to_wit_payload_error)?;
+        let v = wire::verify(&body, &secret, at_seconds, drift_steps).map_err(to_wit_payload_error)?;
         Ok(inspect::Verified {
             nonce: v.nonce,
             content_hash: v.content_hash,

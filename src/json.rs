@@ -1,4 +1,4 @@
-//! A strict, bounded JSON reader and a string writer: the one door for untrusted text.
+//! A strict, bounded JSON reader and a string and integer writer: the one door for untrusted text.
 //!
 //! Stricter than RFC 8259 on purpose: duplicate object keys, nesting deeper than the caller
 //! allows, lone surrogates and trailing garbage are errors, because every lenient choice is a
@@ -152,6 +152,8 @@ impl<'a> Parser<'a> {
             self.eat(b":")?;
             self.skip_ws();
             let value = self.value(depth)?;
+            // Quadratic in the member count: callers bound that first (see `wire::decode`).
+            crate::work::tick(entries.len() + 1);
             if entries.iter().any(|(k, _)| *k == key) {
                 return Err(JsonError::DuplicateKey);
             }
@@ -242,11 +244,8 @@ impl<'a> Parser<'a> {
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let d = match self.bytes.get(self.pos) {
-                Some(c @ b'0'..=b'9') => c - b'0',
-                Some(c @ b'a'..=b'f') => c - b'a' + 10,
-                Some(c @ b'A'..=b'F') => c - b'A' + 10,
-                _ => return self.err(),
+            let Some(d) = self.bytes.get(self.pos).and_then(|&c| crate::hex::digit(c)) else {
+                return self.err();
             };
             v = v * 16 + u32::from(d);
             self.pos += 1;
@@ -359,6 +358,32 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends `n` in decimal without going through `core::fmt` (hot path: ids, nonces and several
+/// attribute integers per event).
+pub fn write_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Appends `n` as a JSON integer, e.g. `-5`.
+pub fn write_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    write_u64(out, n.unsigned_abs());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,5 +435,17 @@ mod tests {
         write_str(&mut out, nasty);
         assert_eq!(out, "\"a\\\"b\\\\c\\u0001\\u001f\\n\\té😀\"");
         assert_eq!(parse(&out, 1), Ok(Value::Str(nasty.into())));
+    }
+
+    #[test]
+    fn writes_integers_like_core_fmt() {
+        for i in [0, 7, -7, 120_345, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            write_int(&mut out, i);
+            assert_eq!(out, i.to_string());
+        }
+        let mut out = String::new();
+        write_u64(&mut out, u64::MAX);
+        assert_eq!(out, u64::MAX.to_string());
     }
 }

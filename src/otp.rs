@@ -5,6 +5,9 @@ use core::fmt;
 /// The suite of wire format v1: 6 digits of HMAC-SHA1 over the content hash and a 30-second step.
 pub const OWLY_SUITE: &str = "OCRA-1:HOTP-SHA1-6:QH40-T30S";
 
+/// Shortest shared secret the core sends or verifies with (RFC 4226 recommends 160 bits).
+pub const MIN_SECRET_BYTES: usize = 20;
+
 /// Why an OCRA value could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OcraError {
@@ -159,15 +162,6 @@ fn parse_suite(suite: &str) -> Result<Suite, OcraError> {
     })
 }
 
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Writes hex nibbles left-aligned into the question field: an odd count leaves the last byte's
 /// low nibble zero, as the RFC's reference code does by right-padding the hex text with '0'.
 fn put_nibbles(field: &mut [u8; Q_FIELD], nibbles: impl Iterator<Item = u8>) -> Result<(), OcraError> {
@@ -190,7 +184,7 @@ fn question_field(format: QuestionFormat, question: &str) -> Result<[u8; Q_FIELD
             if !bytes.iter().all(u8::is_ascii_hexdigit) {
                 return Err(OcraError::BadQuestion);
             }
-            put_nibbles(&mut field, bytes.iter().filter_map(|&b| hex_value(b)))?;
+            put_nibbles(&mut field, bytes.iter().filter_map(|&b| crate::hex::digit(b)))?;
         }
         QuestionFormat::Alphanumeric => {
             if !bytes.iter().all(u8::is_ascii_alphanumeric) || bytes.len() > Q_FIELD {
@@ -303,7 +297,7 @@ fn truncate(mac: &[u8; 20], digits: u32) -> String {
 /// T = `t`, the 30-second step counter (`floor(unix / 30)`).
 ///
 /// Returns an empty string (which never equals a six-digit otp) if `content_hash` is not a valid
-/// QH question; [`crate::codec::content_hash`] always produces one.
+/// QH question; [`crate::wire::content_hash`] always produces one.
 pub fn owly_otp(key: &[u8], content_hash: &str, t: u64) -> String {
     ocra(OWLY_SUITE, key, None, content_hash, None, None, Some(t)).unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //!
 //! Order of checks: size cap before parsing, strict JSON ([`crate::json`]), top-level shape,
 //! name (family, then segment), attributes (count, key length, known key, type, value). A
-//! rejection names one rule of [`crate::pii::RULES`] and where it fired, never the content.
+//! rejection names one [`Rule`] and where it fired, never the content.
 //! Where a value is rejected anyway, the PII detectors run first so that the rule tells *why*
 //! (`@email` rather than `schema.not-allowed`); values that are exactly allowed skip them, since
 //! catalogue values are verified once, by test, to trip no detector.
@@ -10,6 +10,7 @@
 use crate::catalog::{self, AttributeSpec, EventSpec, ValueKind};
 use crate::json::{self, JsonError, Value};
 use crate::pii;
+use crate::reason::Rule;
 use std::borrow::Cow;
 
 /// Events longer than this are rejected before parsing (`@oversized`).
@@ -41,15 +42,15 @@ pub struct Accepted {
 /// Why an event was rejected: a rule id and where it fired. Never contains content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// A rule id of [`pii::RULES`].
-    pub rule: &'static str,
+    /// The rule that fired.
+    pub rule: Rule,
     /// `event`, `name`, `attributes`, or `attributes.<key>` for a catalogue key (unknown keys
     /// are never echoed: they can be personal data themselves).
     pub field: String,
 }
 
 impl Rejection {
-    fn new(rule: &'static str, field: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: Rule, field: impl Into<String>) -> Self {
         Rejection {
             rule,
             field: field.into(),
@@ -60,11 +61,11 @@ impl Rejection {
 /// Checks one event given as JSON text, `{"name":"…","attributes":{…}}` (attributes optional).
 pub fn check_event(event_json: &str) -> Result<Accepted, Rejection> {
     if event_json.len() > MAX_EVENT_BYTES {
-        return Err(Rejection::new("@oversized", "event"));
+        return Err(Rejection::new(Rule::Oversized, "event"));
     }
     let event = json::parse(event_json, MAX_EVENT_DEPTH).map_err(|e| json_rejection(e, "event"))?;
     let Value::Object(fields) = &event else {
-        return Err(Rejection::new("schema.wrong-type", "event"));
+        return Err(Rejection::new(Rule::WrongType, "event"));
     };
     let mut name = None;
     let mut attributes = None;
@@ -74,7 +75,7 @@ pub fn check_event(event_json: &str) -> Result<Accepted, Rejection> {
             "attributes" => attributes = Some(value),
             _ => {
                 return Err(Rejection::new(
-                    unknown_key_rule(key, value, "schema.unknown-field"),
+                    unknown_key_rule(key, value, Rule::UnknownField),
                     "event",
                 ))
             }
@@ -82,14 +83,14 @@ pub fn check_event(event_json: &str) -> Result<Accepted, Rejection> {
     }
     let name = match name {
         Some(Value::Str(name)) => name,
-        Some(_) => return Err(Rejection::new("schema.wrong-type", "name")),
-        None => return Err(Rejection::new("schema.missing-name", "name")),
+        Some(_) => return Err(Rejection::new(Rule::WrongType, "name")),
+        None => return Err(Rejection::new(Rule::MissingName, "name")),
     };
     let (spec, name) = resolve_name(name)?;
     let entries: &[(Cow<str>, Value)] = match attributes {
         None => &[],
         Some(Value::Object(entries)) => entries,
-        Some(_) => return Err(Rejection::new("schema.wrong-type", "attributes")),
+        Some(_) => return Err(Rejection::new(Rule::WrongType, "attributes")),
     };
     let attributes = canonical_attributes(spec, entries)?;
     Ok(Accepted { name, attributes })
@@ -99,11 +100,11 @@ pub fn check_event(event_json: &str) -> Result<Accepted, Rejection> {
 /// the row must be exactly what [`check_event`] would have stored (`schema.not-canonical`).
 pub fn check_stored(name: &str, attributes: &str) -> Result<(), Rejection> {
     if name.len() + attributes.len() > MAX_STORED_BYTES {
-        return Err(Rejection::new("@oversized", "event"));
+        return Err(Rejection::new(Rule::Oversized, "event"));
     }
     let (spec, canonical_name) = resolve_name(name)?;
     if canonical_name != name {
-        return Err(Rejection::new("schema.not-canonical", "name"));
+        return Err(Rejection::new(Rule::NotCanonical, "name"));
     }
     let canonical = if attributes.is_empty() {
         canonical_attributes(spec, &[])?
@@ -111,21 +112,21 @@ pub fn check_stored(name: &str, attributes: &str) -> Result<(), Rejection> {
         // Stored attributes are a flat object: depth 1.
         let parsed = json::parse(attributes, 1).map_err(|e| json_rejection(e, "attributes"))?;
         let Value::Object(entries) = parsed else {
-            return Err(Rejection::new("schema.wrong-type", "attributes"));
+            return Err(Rejection::new(Rule::WrongType, "attributes"));
         };
         canonical_attributes(spec, &entries)?
     };
     if canonical != attributes {
-        return Err(Rejection::new("schema.not-canonical", "attributes"));
+        return Err(Rejection::new(Rule::NotCanonical, "attributes"));
     }
     Ok(())
 }
 
 fn json_rejection(error: JsonError, field: &str) -> Rejection {
     let rule = match error {
-        JsonError::DuplicateKey => "json.duplicate-key",
-        JsonError::TooDeep => "json.too-deep",
-        JsonError::Syntax(_) | JsonError::TrailingData => "json.malformed",
+        JsonError::DuplicateKey => Rule::JsonDuplicateKey,
+        JsonError::TooDeep => Rule::JsonTooDeep,
+        JsonError::Syntax(_) | JsonError::TrailingData => Rule::JsonMalformed,
     };
     Rejection::new(rule, field)
 }
@@ -135,10 +136,10 @@ fn json_rejection(error: JsonError, field: &str) -> Rejection {
 fn resolve_name(name: &str) -> Result<(&'static EventSpec, String), Rejection> {
     let reject = |rule| Err(Rejection::new(rule, "name"));
     if name.len() > MAX_NAME_BYTES {
-        return reject("schema.name-too-long");
+        return reject(Rule::NameTooLong);
     }
     let Some((spec, segment)) = catalog::lookup(name) else {
-        return reject(pii::scan_text(name).unwrap_or("schema.unknown-event"));
+        return reject(pii::scan_text(name).unwrap_or(Rule::UnknownEvent));
     };
     let Some(segment) = segment else {
         return Ok((spec, name.to_string()));
@@ -164,7 +165,7 @@ fn resolve_name(name: &str) -> Result<(&'static EventSpec, String), Rejection> {
     }
     match spec.bucket() {
         Some(bucket) if is_plausible_identifier(segment) => Ok((spec, canonical(bucket))),
-        _ => reject("schema.unknown-segment"),
+        _ => reject(Rule::UnknownSegment),
     }
 }
 
@@ -180,15 +181,15 @@ fn is_plausible_identifier(segment: &str) -> bool {
 /// Validates the attributes of an event of `spec` and writes them canonically.
 fn canonical_attributes(spec: &EventSpec, entries: &[(Cow<str>, Value)]) -> Result<String, Rejection> {
     if entries.len() > MAX_ATTRIBUTES {
-        return Err(Rejection::new("schema.too-many-attributes", "attributes"));
+        return Err(Rejection::new(Rule::TooManyAttributes, "attributes"));
     }
     for (key, value) in entries {
         if key.len() > MAX_KEY_BYTES {
-            return Err(Rejection::new("schema.key-too-long", "attributes"));
+            return Err(Rejection::new(Rule::KeyTooLong, "attributes"));
         }
         let Some(attr) = spec.attribute(key) else {
             return Err(Rejection::new(
-                unknown_key_rule(key, value, "schema.unknown-attribute"),
+                unknown_key_rule(key, value, Rule::UnknownAttribute),
                 "attributes",
             ));
         };
@@ -222,7 +223,7 @@ fn canonical_attributes(spec: &EventSpec, entries: &[(Cow<str>, Value)]) -> Resu
 
 /// The rule for a key the catalogue does not know: a detector on the key or its value if one
 /// fires (the more useful answer), else `fallback`.
-fn unknown_key_rule(key: &str, value: &Value, fallback: &'static str) -> &'static str {
+fn unknown_key_rule(key: &str, value: &Value, fallback: Rule) -> Rule {
     let key_rule = if key.len() <= MAX_KEY_BYTES {
         pii::scan_text(key)
     } else {
@@ -232,7 +233,7 @@ fn unknown_key_rule(key: &str, value: &Value, fallback: &'static str) -> &'stati
 }
 
 /// A detector verdict on a scalar value, for rejections that would be reported anyway.
-fn detector_for(value: &Value) -> Option<&'static str> {
+fn detector_for(value: &Value) -> Option<Rule> {
     match value {
         Value::Str(s) if s.len() <= MAX_VALUE_BYTES => pii::scan_text(s),
         Value::Int(i) => pii::scan_integer(*i),
@@ -242,16 +243,16 @@ fn detector_for(value: &Value) -> Option<&'static str> {
 }
 
 /// Checks one value against its attribute's kind; the error is a rule id.
-fn check_value(attr: &AttributeSpec, value: &Value) -> Result<(), &'static str> {
+fn check_value(attr: &AttributeSpec, value: &Value) -> Result<(), Rule> {
     match (attr.kind, value) {
         (ValueKind::OneOf(allowed), Value::Str(s)) => {
             // Exact match only: no trimming or case folding, so what is stored is what was sent.
             if allowed.contains(&s.as_ref()) {
                 Ok(())
             } else if s.len() > MAX_VALUE_BYTES {
-                Err("schema.value-too-long")
+                Err(Rule::ValueTooLong)
             } else {
-                Err(pii::scan_text(s).unwrap_or("schema.not-allowed"))
+                Err(pii::scan_text(s).unwrap_or(Rule::NotAllowed))
             }
         }
         (ValueKind::Integer { min, max }, Value::Int(i)) => {
@@ -260,11 +261,11 @@ fn check_value(attr: &AttributeSpec, value: &Value) -> Result<(), &'static str> 
             } else if (min..=max).contains(i) {
                 Ok(())
             } else {
-                Err("schema.out-of-range")
+                Err(Rule::OutOfRange)
             }
         }
         (ValueKind::Boolean, Value::Bool(_)) => Ok(()),
-        (_, other) => Err(detector_for(other).unwrap_or("schema.wrong-type")),
+        (_, other) => Err(detector_for(other).unwrap_or(Rule::WrongType)),
     }
 }
 
@@ -272,31 +273,10 @@ fn check_value(attr: &AttributeSpec, value: &Value) -> Result<(), &'static str> 
 fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Str(s) => json::write_str(out, s),
-        Value::Int(i) => write_int(out, *i),
+        Value::Int(i) => json::write_int(out, *i),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         // Unreachable for validated values; fail closed with something that cannot validate.
         _ => out.push_str("null"),
-    }
-}
-
-/// Decimal without going through `core::fmt` (hot path: several integers per event).
-fn write_int(out: &mut String, i: i64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut n = i.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        out.push('-');
-    }
-    for &d in &buf[at..] {
-        out.push(char::from(d));
     }
 }
 
@@ -311,8 +291,12 @@ mod tests {
         })
     }
 
-    fn err(rule: &'static str, field: &str) -> Result<Accepted, Rejection> {
-        Err(Rejection::new(rule, field))
+    fn rule(id: &str) -> Rule {
+        *Rule::ALL.iter().find(|r| r.id() == id).expect("a rule id")
+    }
+
+    fn err(id: &str, field: &str) -> Result<Accepted, Rejection> {
+        Err(Rejection::new(rule(id), field))
     }
 
     #[test]
@@ -574,59 +558,59 @@ mod tests {
             (
                 "owly.export.finished",
                 r#"{"rows":1,"format":"csv"}"#,
-                Rejection::new("schema.not-canonical", "attributes"),
+                Rejection::new(rule("schema.not-canonical"), "attributes"),
             ),
             (
                 "owly.export.finished",
                 r#"{"rows":1, "format":"csv"}"#,
-                Rejection::new("schema.not-canonical", "attributes"),
+                Rejection::new(rule("schema.not-canonical"), "attributes"),
             ),
             (
                 "owly.export.finished",
                 "",
-                Rejection::new("schema.not-canonical", "attributes"),
+                Rejection::new(rule("schema.not-canonical"), "attributes"),
             ),
             (
                 "owly.view.dashboard",
                 "{}",
-                Rejection::new("schema.not-canonical", "attributes"),
+                Rejection::new(rule("schema.not-canonical"), "attributes"),
             ),
             (
                 "owly.export.tables.ao_60db71_issue",
                 "",
-                Rejection::new("schema.not-canonical", "name"),
+                Rejection::new(rule("schema.not-canonical"), "name"),
             ),
             (
                 "owly.export.tables.JIRAISSUE",
                 "",
-                Rejection::new("schema.not-canonical", "name"),
+                Rejection::new(rule("schema.not-canonical"), "name"),
             ),
             (
                 "owly.export.finished",
                 r#"{"format":"jane@example.com"}"#,
-                Rejection::new("@email", "attributes.format"),
+                Rejection::new(rule("@email"), "attributes.format"),
             ),
             (
                 "owly.export.finished",
                 r#"{"format":{"x":1}}"#,
-                Rejection::new("json.too-deep", "attributes"),
+                Rejection::new(rule("json.too-deep"), "attributes"),
             ),
             (
                 "owly.export.finished",
                 r#"{"rows":1,"rows":2}"#,
-                Rejection::new("json.duplicate-key", "attributes"),
+                Rejection::new(rule("json.duplicate-key"), "attributes"),
             ),
             (
                 "owly.export.finished",
                 "{",
-                Rejection::new("json.malformed", "attributes"),
+                Rejection::new(rule("json.malformed"), "attributes"),
             ),
             (
                 "owly.export.finished",
                 "[]",
-                Rejection::new("schema.wrong-type", "attributes"),
+                Rejection::new(rule("schema.wrong-type"), "attributes"),
             ),
-            ("owly.secret", "", Rejection::new("schema.unknown-event", "name")),
+            ("owly.secret", "", Rejection::new(rule("schema.unknown-event"), "name")),
         ];
         for (name, attributes, expected) in table {
             assert_eq!(
@@ -638,7 +622,7 @@ mod tests {
         let huge = "a".repeat(MAX_STORED_BYTES);
         assert_eq!(
             check_stored("owly.view.dashboard", &huge).unwrap_err().rule,
-            "@oversized"
+            Rule::Oversized
         );
     }
 
@@ -646,16 +630,7 @@ mod tests {
     fn every_rule_is_listed_and_no_content_is_echoed() {
         // Fields never carry anything but the fixed vocabulary and catalogue keys.
         let r = check_event(r#"{"name":"owly.view.dashboard","attributes":{"jane@example.com":1}}"#).unwrap_err();
-        assert_eq!(r, Rejection::new("@email", "attributes"));
-        assert!(pii::RULES.iter().any(|rule| rule.id == r.rule));
-    }
-
-    #[test]
-    fn writes_integers_like_core_fmt() {
-        for i in [0, 7, -7, 120_345, i64::MAX, i64::MIN] {
-            let mut out = String::new();
-            write_int(&mut out, i);
-            assert_eq!(out, i.to_string());
-        }
+        assert_eq!(r, Rejection::new(Rule::Email, "attributes"));
+        assert!(r.rule.is_filter());
     }
 }

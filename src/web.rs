@@ -10,11 +10,12 @@
 use wasm_bindgen::prelude::*;
 
 use crate::catalog::{self, ValueKind};
-use crate::codec::{self, PayloadError};
 use crate::json::{self, Value};
+use crate::wire::{self, PayloadError};
+use crate::{hex, ids};
 
 /// Placeholder otp used to rebuild a body from ledger fields; the ledger never stores an otp
-/// because each send computes a fresh one, and [`codec::decode`] does not check it.
+/// because each send computes a fresh one, and [`wire::decode`] does not check it.
 const NO_OTP: &str = "000000";
 
 /// A plain-language message for a payload error. Says where the payload is wrong, never what
@@ -144,11 +145,11 @@ fn rows_json(data_json: &str) -> String {
 }
 
 /// `recomputed` is the hash computed here from `nonce:dataEncoded`, shown beside the one sent.
-fn decoded_json(d: &codec::Decoded, otp: Option<&str>, data_encoded: &str) -> String {
+fn decoded_json(d: &wire::Decoded, otp: Option<&str>, data_encoded: &str) -> String {
     let mut obj = Obj::new();
     obj.str("nonce", &d.nonce.to_string())
         .str("contentHash", &d.content_hash)
-        .str("recomputedHash", &codec::content_hash(d.nonce, data_encoded))
+        .str("recomputedHash", &wire::content_hash(d.nonce, data_encoded))
         .bool("hashOk", d.hash_ok);
     match otp {
         Some(otp) => obj.str("otp", otp),
@@ -168,7 +169,7 @@ fn decoded_json(d: &codec::Decoded, otp: Option<&str>, data_encoded: &str) -> St
 /// whose message names the reason code.
 #[wasm_bindgen]
 pub fn decode(body: &str) -> Result<String, JsError> {
-    let d = codec::decode(body).map_err(|e| payload_error(&e))?;
+    let d = wire::decode(body).map_err(|e| payload_error(&e))?;
     Ok(decoded_json(
         &d,
         Some(&d.otp),
@@ -176,7 +177,7 @@ pub fn decode(body: &str) -> Result<String, JsError> {
     ))
 }
 
-/// The `dataEncoded` text of a body that [`codec::decode`] accepted (canonical, so it is the
+/// The `dataEncoded` text of a body that [`wire::decode`] accepted (canonical, so it is the
 /// run of base64 characters after the fixed prefix).
 fn data_encoded_of(body: &str) -> Option<&str> {
     let rest = body.strip_prefix("{\"dataEncoded\":\"")?;
@@ -184,15 +185,7 @@ fn data_encoded_of(body: &str) -> Option<&str> {
 }
 
 fn parse_nonce(nonce_decimal: &str) -> Result<u64, JsError> {
-    let ok = !nonce_decimal.is_empty()
-        && nonce_decimal.len() <= 19
-        && !nonce_decimal.starts_with('0')
-        && nonce_decimal.bytes().all(|b| b.is_ascii_digit());
-    nonce_decimal
-        .parse::<u64>()
-        .ok()
-        .filter(|&n| ok && n <= i64::MAX as u64)
-        .ok_or_else(|| JsError::new("the nonce is not a decimal integer in [1, 2^63-1]"))
+    ids::parse_nonce(nonce_decimal).ok_or_else(|| JsError::new("the nonce is not a decimal integer in [1, 2^63-1]"))
 }
 
 /// Decodes a sealed batch as the ledger lists it (nonce, contentHash, dataEncoded; no otp,
@@ -200,34 +193,18 @@ fn parse_nonce(nonce_decimal: &str) -> Result<u64, JsError> {
 #[wasm_bindgen]
 pub fn decode_batch(nonce_decimal: &str, content_hash: &str, data_encoded: &str) -> Result<String, JsError> {
     let nonce = parse_nonce(nonce_decimal)?;
-    if content_hash.len() != 40
-        || !content_hash
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-    {
+    if !ids::is_content_hash(content_hash) {
         return Err(JsError::new("the contentHash is not 40 uppercase hex digits"));
     }
-    let body = codec::body(data_encoded, nonce, content_hash, NO_OTP);
-    let d = codec::decode(&body).map_err(|e| payload_error(&e))?;
+    let body = wire::body(data_encoded, nonce, content_hash, NO_OTP);
+    let d = wire::decode(&body).map_err(|e| payload_error(&e))?;
     Ok(decoded_json(&d, None, data_encoded))
 }
 
 /// Uppercase hex SHA-1 of `nonce + ":" + dataEncoded`, the wire format's `contentHash`.
 #[wasm_bindgen]
 pub fn content_hash(nonce_decimal: &str, data_encoded: &str) -> Result<String, JsError> {
-    Ok(codec::content_hash(parse_nonce(nonce_decimal)?, data_encoded))
-}
-
-fn parse_hex(hex: &str) -> Option<Vec<u8>> {
-    let hex = hex.trim();
-    if hex.len() % 2 != 0 {
-        return None;
-    }
-    let digit = |b: u8| char::from(b).to_digit(16).map(|d| d as u8);
-    hex.as_bytes()
-        .chunks_exact(2)
-        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
-        .collect()
+    Ok(wire::content_hash(parse_nonce(nonce_decimal)?, data_encoded))
 }
 
 /// Fully verifies a body with the instance's shared secret: decode, hash, and the otp at
@@ -239,13 +216,14 @@ fn parse_hex(hex: &str) -> Option<Vec<u8>> {
 /// finite number — is an `Error`. The secret never appears in any result or message.
 #[wasm_bindgen]
 pub fn verify(body: &str, secret_hex: &str, at_seconds: f64, drift_steps: u32) -> Result<String, JsError> {
-    let secret = parse_hex(secret_hex).ok_or_else(|| JsError::new("the secret is not hex (two digits per byte)"))?;
+    let secret =
+        hex::decode(secret_hex.trim()).ok_or_else(|| JsError::new("the secret is not hex (two digits per byte)"))?;
     // ±10^15 s is far beyond any real clock and well inside i64 and f64's exact integers.
     if !at_seconds.is_finite() || at_seconds.abs() > 1e15 {
         return Err(JsError::new("the time is not a number of unix seconds"));
     }
     let at = at_seconds.floor() as i64;
-    match codec::verify(body, &secret, at, drift_steps) {
+    match wire::verify(body, &secret, at, drift_steps) {
         Ok(v) => Ok(Obj::new()
             .bool("ok", true)
             .int("stepOffset", i64::from(v.step_offset))

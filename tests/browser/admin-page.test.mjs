@@ -280,9 +280,14 @@ describe('as administrator', () => {
     assert.equal(role, 'tab', 'Tab never reached the tab list');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-status');
     await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-activity');
+    await page.keyboard.press('ArrowRight');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-preview');
     assert.equal(await page.getByTestId('tab-preview').getAttribute('aria-selected'), 'true');
     assert.equal(await page.getByTestId('panel-preview').isVisible(), true);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-activity');
+    assert.equal(await page.getByTestId('panel-activity').isVisible(), true);
     await page.keyboard.press('End');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-delete');
     // Tab leaves the tab list for the panel (one tab stop for the whole list).

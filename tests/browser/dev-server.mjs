@@ -83,6 +83,31 @@ const state = {
   counters: [{ name: '@email', value: 3 }, { name: 'schema.unknown-event', value: 1 }],
 };
 
+// Fake chart data: 30 days up to today, a few event names and rules (docs/admin-api.md, Charts).
+const DAY_MS = 86_400_000;
+const today = Math.floor(Date.now() / DAY_MS);
+const chartDays = Array.from({ length: 30 }, (_, i) => new Date((today - 29 + i) * DAY_MS).toISOString().slice(0, 10));
+const wave = (seed, scale) => chartDays.map((_, i) => Math.max(0, Math.round(scale * (1 + Math.sin(i / 3 + seed)) - (i % 7 === 0 ? scale : 0))));
+const fakeEvents = () => {
+  const accepted = [
+    { name: 'owly.export.finished', counts: wave(0, 6) },
+    { name: 'owly.view.dashboard', counts: wave(1, 4) },
+    { name: 'owly.schedule.created', counts: wave(2, 2) },
+  ];
+  const sent = accepted.map((a) => ({ name: a.name, counts: a.counts.map((c, i) => (i >= 27 ? 0 : c)) }));
+  const rejected = [{ rule: '@email', counts: wave(3, 1) }, { rule: 'schema.unknown-event', counts: wave(4, 1) }];
+  const sum = (list) => list.reduce((t, x) => t + x.counts.reduce((a, b) => a + b, 0), 0);
+  return { days: chartDays, accepted, sent, rejected, totals: { accepted: sum(accepted), sent: sum(sent), rejected: sum(rejected) } };
+};
+const fakeHealth = () => ({
+  lastSuccessAt: three.clock_ms + 2000, failingSince: three.clock_ms + 3000, lastFailureAt: three.clock_ms + 4000, lastErrorCode: 'http.503',
+});
+const fakeDelivery = () => ({
+  pendingRows: state.pending, sealedBatches: 0, retryingBatches: state.ledger.filter((b) => b.status === 'retry').length,
+  failedBatches: state.ledger.filter((b) => b.status === 'failed').length,
+  deliveredBatches: state.ledger.filter((b) => b.status === 'delivered').length, droppedRows: 2, ...fakeHealth(),
+});
+
 // --- sessions ------------------------------------------------------------------------------
 
 const sessions = new Map(); // token → { admin, csrf }
@@ -167,7 +192,21 @@ async function handleApi(req, res, path, origin) {
           mode: state.mode, collectorUrl: state.collectorUrl, retentionDays: state.retentionDays,
           secretFingerprint: fingerprint, serverId: single.config.server_id,
           productVersion: single.config.product_version, appVersion: single.config.app_version,
-          csrf: session.csrf, pending: state.pending,
+          csrf: session.csrf, pending: state.pending, delivery: fakeDelivery(),
+        });
+      case '/owly/api/charts/events':
+        return json(res, 200, fakeEvents());
+      case '/owly/api/charts/batches':
+        return json(res, 200, {
+          days: chartDays,
+          outcomes: ['delivered', 'retrying', 'failed', 'sealed'].map((outcome, k) => ({ outcome, counts: wave(k, k === 0 ? 2 : 0.4) })),
+          health: fakeHealth(),
+        });
+      case '/owly/api/charts/storage':
+        return json(res, 200, {
+          pending: state.pending, pendingBytes: state.pending * 180, capRows: 10000, capBytes: null,
+          rows: [{ state: 'delivered', rows: 120, bytes: 21000 }, { state: 'pending', rows: state.pending, bytes: state.pending * 180 }],
+          drops: [{ reason: 'cap-rows', count: 2 }],
         });
       case '/owly/api/preview':
         return json(res, 200, { body: state.pending > 0 ? state.preview : null });

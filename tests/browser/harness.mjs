@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +18,21 @@ const jar = join(repo, 'host-java', 'target', 'owly.jar');
 const CHROMIUM = process.env.OWLY_CHROMIUM ?? '/usr/bin/chromium';
 const STARTUP_MS = 90_000;
 
+/** How many past days the demo records for the charts (`owly demo --history`). */
+export const HISTORY_DAYS = 12;
+
 /**
  * The admin server under test and the credentials it accepts. By default the real JVM host's
- * demo, started here on a fresh data dir and a free port; `OWLY_ADMIN_URL` points at a running
- * server instead (credentials from OWLY_ADMIN_USER / OWLY_ADMIN_PASSWORD / OWLY_USER /
- * OWLY_USER_PASSWORD, defaulting to those of tests/browser/dev-server.mjs).
+ * demo, started here on a fresh data dir and a free port, with `--history` days of seeded events
+ * (`seeded` is what the demo says it recorded: its `history:` line and its totals for today);
+ * `OWLY_ADMIN_URL` points at a running server instead (credentials from OWLY_ADMIN_USER /
+ * OWLY_ADMIN_PASSWORD / OWLY_USER / OWLY_USER_PASSWORD, defaulting to those of
+ * tests/browser/dev-server.mjs; `seeded` is then null).
  */
 export async function startServer() {
   if (process.env.OWLY_ADMIN_URL) {
     return {
+      seeded: null,
       url: new URL(process.env.OWLY_ADMIN_URL),
       admin: { username: process.env.OWLY_ADMIN_USER ?? 'admin', password: process.env.OWLY_ADMIN_PASSWORD ?? 'admin-pw' },
       viewer: { username: process.env.OWLY_USER ?? 'viewer', password: process.env.OWLY_USER_PASSWORD ?? 'viewer-pw' },
@@ -43,7 +49,8 @@ export async function startServer() {
   const viewer = { username: 'viewer', password: randomPassword() };
   const child = spawn('java', ['-jar', jar, 'demo', '--keep-running', '--data', data, '--port', '0',
     '--admin-user', admin.username, '--admin-password', admin.password,
-    '--user', viewer.username, '--user-password', viewer.password], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--user', viewer.username, '--user-password', viewer.password, '--history', String(HISTORY_DAYS)],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
@@ -54,8 +61,8 @@ export async function startServer() {
     rmSync(data, { recursive: true, force: true });
   };
   try {
-    const url = await adminUrlFrom(child);
-    return { url, admin, viewer, stop };
+    const { url, out } = await adminUrlFrom(child);
+    return { url, admin, viewer, stop, seeded: seededFrom(out) };
   } catch (error) {
     await stop();
     throw error;
@@ -82,12 +89,28 @@ function adminUrlFrom(child) {
       const match = /admin page: (https?:\/\/\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolveUrl(new URL(match[1]));
+        resolveUrl({ url: new URL(match[1]), out });
       }
     });
     child.once('error', (error) => fail(error.message));
     child.once('exit', (code) => fail(`it exited with code ${code}`));
   });
+}
+
+/**
+ * What the demo printed about what it recorded: `history` (its `history:` JSON line: per past
+ * day the accepted events by name and the rejections by rule, from the verdicts) and today's
+ * totals (the main run plus the events left pending).
+ */
+function seededFrom(out) {
+  const history = /^history: (.*)$/m.exec(out);
+  const main = /^Recorded (\d+) events: (\d+) accepted, (\d+) rejected/m.exec(out);
+  const pending = /^Recorded (\d+) more accepted events/m.exec(out);
+  if (!history || !main || !pending) throw new Error(`The demo did not report what it seeded:\n${out.slice(-3000)}`);
+  return {
+    history: JSON.parse(history[1]),
+    today: { accepted: Number(main[2]) + Number(pending[1]), rejected: Number(main[3]), pending: Number(pending[1]) },
+  };
 }
 
 /** Headless Debian Chromium with a throwaway profile; nothing is downloaded. */
@@ -146,4 +169,53 @@ export async function openPage(context) {
 export function screenshotPath(name) {
   mkdirSync(artifacts, { recursive: true });
   return join(artifacts, `${name}.png`);
+}
+
+/** Loads the page and waits until its first render is done. */
+export async function loadPage(page, server) {
+  await page.goto(server.url.href);
+  await page.locator('body[data-ready="true"]').waitFor();
+}
+
+/** Signs in through the page's form (the first status call is answered 401 by design). */
+export async function signInThroughPage(page, server, expectHttp, { username, password }) {
+  expectHttp(401, '/owly/api/status');
+  await loadPage(page, server);
+  await page.getByTestId('view-signin').waitFor();
+  await page.getByTestId('signin-user').fill(username);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}
+
+export async function signInAsAdmin(page, server, expectHttp) {
+  await signInThroughPage(page, server, expectHttp, server.admin);
+  await page.getByTestId('view-admin').waitFor();
+  await page.getByTestId('status-facts').locator('dt').first().waitFor();
+}
+
+/** The API as the signed-in browser context sees it (same cookies), from the test's side. */
+export async function apiGet(context, server, path) {
+  const response = await context.request.get(new URL(`/owly/api/${path}`, server.url).href);
+  if (response.status() !== 200) throw new Error(`GET ${path}: ${response.status()}`);
+  return response.json();
+}
+
+const AXE = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it is now. The page's CSP stays in force: axe's source is
+ * evaluated through the DevTools protocol (like any Playwright evaluate), not added as a script
+ * the CSP would have to allow. Returns the violations and their counts by impact.
+ */
+export async function axe(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
+  });
+  const byImpact = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  for (const v of violations) byImpact[v.impact] = (byImpact[v.impact] ?? 0) + 1;
+  return { violations, byImpact };
 }

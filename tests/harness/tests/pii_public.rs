@@ -18,6 +18,10 @@ fn public_pii_cases_pass_through_record() {
         match case["expect"].as_str().unwrap() {
             "accept" => assert!(verdict.is_ok(), "{id}: rejected {:?}", verdict.err().map(|r| r.rule)),
             _ => {
+                // Accepting is allowed only by design (bucketing), which a case says by naming
+                // what the stored row must not hold; a case without needles must be rejected.
+                let needles = case["needles"].as_array().map_or(0, Vec::len);
+                assert!(verdict.is_err() || needles > 0, "{id}: must be rejected, was stored");
                 if verdict.is_ok() {
                     let row = node.state().db.lock().unwrap().rows[0].clone();
                     let stored = format!("{} {}", row.data.name, row.data.attributes).to_lowercase();

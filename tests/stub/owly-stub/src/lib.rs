@@ -2,7 +2,7 @@
 //! so every import and export crosses the Canonical ABI through wit-bindgen's real glue.
 wit_bindgen::generate!({ path: "../../../wit", world: "core" });
 
-use exports::owly::analytics::delivery::{FlushReport, Guest as Delivery};
+use exports::owly::analytics::delivery::{FlushReport, Guest as Delivery, StopReason};
 use exports::owly::analytics::inspect::{
     AttributeSpec, Decoded, EventSpec, Guest as Inspect, IntRange, PayloadError, ValueKind, Verified,
 };
@@ -98,14 +98,14 @@ impl Delivery for Stub {
             purged: 0,
         };
         if settings::current_mode() != Mode::Remote {
-            report.stopped = Some("mode.local".into());
+            report.stopped = Some(StopReason::ModeLocal);
             return report;
         }
         let now = clock::now_ms();
         let rows = match storage::claim(500, now, now + 300_000) {
             Ok(rows) => rows,
             Err(_) => {
-                report.stopped = Some("storage.unavailable".into());
+                report.stopped = Some(StopReason::StorageUnavailable);
                 return report;
             }
         };
@@ -176,6 +176,7 @@ impl Inspect for Stub {
                 otp: "123456".into(),
                 data_json: body.clone(),
                 row_count: body.len() as u32,
+                tenant: "STUB-TENA-NT00-0001".into(),
             }),
         }
     }

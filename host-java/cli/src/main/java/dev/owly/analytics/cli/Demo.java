@@ -3,6 +3,7 @@ package dev.owly.analytics.cli;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.admin.AdminApi;
 import dev.owly.analytics.admin.StandaloneAccess;
+import dev.owly.analytics.admin.jdk.JdkAdminServer;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
@@ -14,12 +15,12 @@ import dev.owly.analytics.core.Verdict;
 import dev.owly.analytics.settings.Hex;
 import dev.owly.analytics.settings.JdbcSettings;
 import dev.owly.analytics.spi.Capabilities;
-import dev.owly.analytics.spi.Clock;
 import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Level;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.standalone.DataSources;
+import dev.owly.analytics.storage.DailyCounters;
 import dev.owly.analytics.storage.JdbcStorage;
 import dev.owly.analytics.transport.ConfiguredTransport;
 import java.io.IOException;
@@ -67,6 +68,7 @@ final class Demo {
                 "--user",
                 "--user-password",
                 "--www",
+                "--history",
                 "--engine"),
             Set.of("--keep-running"));
     if (!a.positional.isEmpty()) {
@@ -75,7 +77,13 @@ final class Demo {
     boolean keepRunning = a.flag("--keep-running");
     for (String serving :
         List.of(
-            "--port", "--admin-user", "--admin-password", "--user", "--user-password", "--www")) {
+            "--port",
+            "--admin-user",
+            "--admin-password",
+            "--user",
+            "--user-password",
+            "--www",
+            "--history")) {
       if (a.get(serving) != null && !keepRunning) {
         throw new UsageException(serving + " needs --keep-running");
       }
@@ -87,6 +95,10 @@ final class Demo {
     Path data = Path.of(a.options.getOrDefault("--data", "owly-data"));
     Path payloadDir = a.get("--payload-dir") == null ? null : Path.of(a.get("--payload-dir"));
     long seed = a.getLong("--seed", 42);
+    long history = a.getLong("--history", 0);
+    if (history < 0 || history > DemoHistory.MAX_DAYS) {
+      throw new UsageException("--history must be 0.." + DemoHistory.MAX_DAYS + " days");
+    }
     Files.createDirectories(data);
     if (payloadDir != null) {
       Files.createDirectories(payloadDir);
@@ -105,11 +117,13 @@ final class Demo {
               .build();
       byte[] secret = settings.secret();
       Map<String, Long> coreLog = new TreeMap<>();
+      // The system clock, set to past days only while --history records them.
+      DemoHistory.DemoClock clock = new DemoHistory.DemoClock();
       Capabilities caps =
           new Capabilities(
               storage,
               ConfiguredTransport.following(settings::collectorUrl),
-              Clock.system(),
+              clock,
               Entropy.secure(),
               settings,
               (level, code, counts) -> {
@@ -118,7 +132,11 @@ final class Demo {
                 }
                 coreLog.merge(code, 1L, Long::sum);
               });
-      try (Core core = Core.builder(caps).withEngine(a.engine()).build()) {
+      try (Core core =
+          Core.builder(caps)
+              .withEngine(a.engine())
+              .withCounters(new DailyCounters(instanceDb))
+              .build()) {
         AtomicInteger received = new AtomicInteger();
         AtomicLong lastWrite = new AtomicLong();
         Collector.BodySink sink =
@@ -136,6 +154,7 @@ final class Demo {
             Collector.builder(PayloadVerifier.of(core), collectorStore)
                 .withTenantSecret("DEMO-0000-0000-0001", secret)
                 .withBodySink(sink)
+                .withClock(clock)
                 .start()) {
           settings.setCollectorUrl(collector.uri().toString());
           settings.setMode(Mode.REMOTE);
@@ -237,6 +256,10 @@ final class Demo {
               "OK: every accepted event was stored locally first, sealed, sent once,"
                   + " and verified by the collector (content hash + OCRA otp).");
           if (keepRunning) {
+            if (history > 0) {
+              DemoHistory.seed(
+                  (int) history, seed, core, settings, clock, collector.uri().toString(), out);
+            }
             serve(a, adminPort, core, storage, settings, events, collector, out);
           }
           return 0;
@@ -298,7 +321,7 @@ final class Demo {
       }
       api.withStaticRoot(www);
     }
-    try (AdminApi.Server server = api.build().start(port)) {
+    try (JdkAdminServer server = JdkAdminServer.start(api.build(), port)) {
       out.println();
       out.println(
           "Recorded "
@@ -343,20 +366,7 @@ final class Demo {
    */
   static List<String> events(List<EventSpec> catalog, Random random) {
     List<String> events = new ArrayList<>();
-    List<String> bad =
-        List.of(
-            "{\"name\":\"owly.view.jane.doe@example.com\",\"attributes\":{}}",
-            "{\"name\":\"owly.view.FAKE-123\",\"attributes\":{}}",
-            "{\"name\":\"owly.user.login\",\"attributes\":{\"user\":\"jdoe\"}}",
-            "{\"name\":\"owly.issue.viewed\",\"attributes\":{}}",
-            "{\"name\":\"owly.export.finished\",\"attributes\":{\"format\":\"csv\",\"rows\":\"many\"}}",
-            "{\"name\":\"owly.export.finished\",\"attributes\":{\"format\":\"jane.doe@example.com\"}}",
-            "{\"name\":\"owly.export.failed\",\"attributes\":{\"reason\":\"FAKE-42 broke\"}}",
-            "{\"name\":\"owly.export.failed\",\"attributes\":{\"reason\":\"other\",\"summary\":\"Fix login for Jane\"}}",
-            "{\"name\":\"owly.schedule.created\",\"attributes\":{\"interval\":true}}",
-            "{\"name\":\"owly.export.finished\",\"attributes\":{\"duration_ms\":5551234567}}",
-            "{\"name\":\"owly.view.settings\"",
-            "not json at all");
+    List<String> bad = BAD_EVENTS;
     for (int i = 0; i < VALID_EVENTS; i++) {
       EventSpec spec = catalog.get(random.nextInt(catalog.size()));
       events.add(valid(spec, random));
@@ -367,13 +377,39 @@ final class Demo {
     return events;
   }
 
+  /** What a careless plugin might send; every one is rejected. All values are fake. */
+  static final List<String> BAD_EVENTS =
+      List.of(
+          "{\"name\":\"owly.view.jane.doe@example.com\",\"attributes\":{}}",
+          "{\"name\":\"owly.view.FAKE-123\",\"attributes\":{}}",
+          "{\"name\":\"owly.user.login\",\"attributes\":{\"user\":\"jdoe\"}}",
+          "{\"name\":\"owly.issue.viewed\",\"attributes\":{}}",
+          "{\"name\":\"owly.export.finished\",\"attributes\":{\"format\":\"csv\",\"rows\":\"many\"}}",
+          "{\"name\":\"owly.export.finished\",\"attributes\":{\"format\":\"jane.doe@example.com\"}}",
+          "{\"name\":\"owly.export.failed\",\"attributes\":{\"reason\":\"FAKE-42 broke\"}}",
+          "{\"name\":\"owly.export.failed\",\"attributes\":{\"reason\":\"other\",\"summary\":\"Fix login for Jane\"}}",
+          "{\"name\":\"owly.schedule.created\",\"attributes\":{\"interval\":true}}",
+          "{\"name\":\"owly.export.finished\",\"attributes\":{\"duration_ms\":5551234567}}",
+          "{\"name\":\"owly.view.settings\"",
+          "not json at all");
+
   private static String valid(EventSpec spec, Random random) {
+    return event(instanceName(spec, random), spec, random);
+  }
+
+  /** The event's name, with a random value of its dynamic segment if it has one. */
+  static String instanceName(EventSpec spec, Random random) {
     String name = spec.name();
     if (spec.segment() != null && !spec.segment().isEmpty()) {
       name =
           name.substring(0, name.indexOf('<'))
               + spec.segment().get(random.nextInt(spec.segment().size()));
     }
+    return name;
+  }
+
+  /** A valid event of {@code spec} named {@code name}, with random allowed attribute values. */
+  static String event(String name, EventSpec spec, Random random) {
     StringBuilder attributes = new StringBuilder();
     for (AttributeSpec attribute : spec.attributes()) {
       String value = value(attribute.kind(), random);

@@ -49,9 +49,11 @@ public final class Main {
           "                               run the reference collector on 127.0.0.1 (POST /collect)",
           "  demo [--data DIR] [--payload-dir DIR] [--engine E]",
           "       [--keep-running [--port N] [--admin-user NAME] [--admin-password PW]",
-          "                       [--user NAME --user-password PW] [--www DIR]]",
+          "                       [--user NAME --user-password PW] [--www DIR]",
+          "                       [--history DAYS]]",
           "                               record, filter, seal and send to a local collector;",
-          "                               --keep-running then serves the admin page on 127.0.0.1",
+          "                               --keep-running then serves the admin page on 127.0.0.1;",
+          "                               --history records DAYS (1..29) past days for its charts",
           "",
           "engines (E): aot (default), interpreter, graalwasm (JDK 21+: scripts/owly-graalwasm)",
           "exit codes: 0 ok, 1 failed (reason on stderr), 2 bad arguments");

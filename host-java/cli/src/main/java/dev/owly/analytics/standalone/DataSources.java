@@ -2,32 +2,39 @@ package dev.owly.analytics.standalone;
 
 import static java.util.Objects.requireNonNull;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.owly.analytics.storage.Pools;
 import java.nio.file.Path;
-import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.postgresql.ds.PGSimpleDataSource;
 
-/** Data sources for the standalone host, the CLI and tests; a DC plugin passes its own. */
+/**
+ * Data sources for the standalone host, the CLI and tests; a DC plugin passes its own. Every one
+ * returned here is pooled ({@link Pools}), and its H2 commits are durable ({@code WRITE_DELAY=0}).
+ */
 public final class DataSources {
   private DataSources() {}
 
-  /** An embedded H2 database in {@code dir} (file {@code owly.mv.db}), pooled, for one JVM. */
+  /** An embedded H2 database in {@code dir} (file {@code owly.mv.db}), pooled by H2's own pool. */
   public static JdbcConnectionPool h2File(Path dir) {
     requireNonNull(dir, "dir");
-    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("owly") + ";LOCK_TIMEOUT=10000";
+    String url =
+        "jdbc:h2:file:"
+            + dir.toAbsolutePath().resolve("owly")
+            + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     return JdbcConnectionPool.create(url, "sa", "");
   }
 
-  /** A data source for a JDBC URL: {@code jdbc:h2:…} (pooled) or {@code jdbc:postgresql:…}. */
-  public static DataSource forUrl(String url) {
+  /**
+   * A pooled data source (HikariCP) for a JDBC URL: {@code jdbc:h2:…} or {@code jdbc:postgresql:…}.
+   * Close it ({@link HikariDataSource#close()}) when done.
+   */
+  public static HikariDataSource forUrl(String url) {
     requireNonNull(url, "url");
     if (url.startsWith("jdbc:h2:")) {
-      return JdbcConnectionPool.create(url, "sa", "");
+      return Pools.forUrl(url, "sa", "");
     }
     if (url.startsWith("jdbc:postgresql:")) {
-      PGSimpleDataSource pg = new PGSimpleDataSource();
-      pg.setUrl(url);
-      return pg;
+      return Pools.forUrl(url, null, null);
     }
     throw new IllegalArgumentException("unsupported JDBC URL scheme");
   }

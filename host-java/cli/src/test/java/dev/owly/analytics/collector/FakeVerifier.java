@@ -81,7 +81,8 @@ final class FakeVerifier implements PayloadVerifier {
         hashOk,
         m.group(4),
         data,
-        DataRows.split(data).size());
+        DataRows.split(data).size(),
+        DataRows.tenant(data).orElse(""));
   }
 
   @Override

@@ -97,9 +97,18 @@ public final class WitTypes {
   public static final WitType.Rec REJECTION = record("rule", STRING, "field", STRING);
 
   // ---- delivery
+  public static final WitType.Variant STOP_REASON =
+      enumOf(
+          "mode-off",
+          "mode-local",
+          "collector-none",
+          "secret-weak",
+          "storage-unavailable",
+          "mode-changed",
+          "entropy-invalid");
   public static final WitType.Rec FLUSH_REPORT =
       record(
-          "stopped", option(STRING),
+          "stopped", option(STOP_REASON),
           "sealed", U32,
           "delivered", U32,
           "rows-delivered", U32,
@@ -123,7 +132,8 @@ public final class WitTypes {
           "hash-ok", BOOL,
           "otp", STRING,
           "data-json", STRING,
-          "row-count", U32);
+          "row-count", U32,
+          "tenant", STRING);
   public static final WitType.Rec VERIFIED =
       record(
           "nonce", U64,

@@ -2,45 +2,27 @@ package dev.owly.analytics.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.owly.analytics.OwlyException;
-import dev.owly.analytics.Text;
 import dev.owly.analytics.api.Owly;
 import dev.owly.analytics.core.Core;
-import dev.owly.analytics.http.BoundedBody;
-import dev.owly.analytics.settings.Hex;
 import dev.owly.analytics.settings.JdbcSettings;
-import dev.owly.analytics.spi.Config;
-import dev.owly.analytics.spi.Counter;
-import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.StorageException;
 import dev.owly.analytics.storage.JdbcStorage;
-import dev.owly.analytics.storage.LedgerEntry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API v1 ({@code docs/admin-api.md}) and the admin page, on the JDK's HTTP server.
+ * The admin API v1 ({@code docs/admin-api.md}) and the admin page, independent of any server: an
+ * adapter hands each request to {@link #handle} as an {@link AdminExchange} and writes the {@link
+ * AdminResponse} it gets back (the servlet adapters of {@code owly-servlet-javax} and {@code
+ * owly-servlet-jakarta}, the standalone host's embedded Jetty).
  *
  * <ul>
  *   <li>{@code /owly/api/*}: JSON; 401 for anonymous callers and 403 for non-administrators (as
@@ -48,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *       state-changing calls need the session's {@code X-Owly-CSRF} token, {@code Content-Type:
  *       application/json} and a same-origin {@code Origin} if one is sent (else 403 {@code csrf});
  *       bodies over {@value #MAX_BODY_BYTES} bytes: 413 without reading further; bad input: 400.
+ *       The routes are listed in {@link Endpoints#routes()}.
  *   <li>{@code /owly/admin/}: the page's files, no sign-in needed to load them (the page asks the
  *       API and shows its sign-in view on 401).
  *   <li>Every answer, errors included, carries {@link #SECURITY_HEADERS}.
@@ -67,9 +50,6 @@ public final class AdminApi {
   /** Request bodies are at most 16 KiB. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
-  /** How much of an oversized body is skipped (unread, unkept) so the 413 reaches the client. */
-  private static final long DISCARD_BYTES = 4L * 1024 * 1024;
-
   /** How many ledger entries {@code /ledger} shows, newest first. */
   public static final int LEDGER_LIMIT = 200;
 
@@ -81,23 +61,26 @@ public final class AdminApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String PAGE_CONTEXT = "/owly/admin";
-  private static final String JSON = "application/json; charset=utf-8";
 
-  private final Core core;
-  private final JdbcStorage storage;
-  private final JdbcSettings settings;
   private final PermissionCheck check;
   private final StaticFiles files;
 
+  /** name → method → route. */
+  private final Map<String, Map<String, Route>> routes;
+
   private AdminApi(Builder b) {
-    this.core = b.core;
-    this.storage = b.storage;
-    this.settings = b.settings;
     this.check = b.check;
     this.files =
         b.staticRoot != null
             ? StaticFiles.directory(b.staticRoot)
             : StaticFiles.classpath(AdminApi.class.getClassLoader(), "owly/www/");
+    Map<String, Map<String, Route>> table = new LinkedHashMap<>();
+    for (Route r : new Endpoints(b.core, b.storage, b.settings, b.check).routes()) {
+      if (table.computeIfAbsent(r.name(), n -> new LinkedHashMap<>()).put(r.method(), r) != null) {
+        throw new IllegalStateException("route listed twice: " + r.method() + " " + r.name());
+      }
+    }
+    this.routes = Collections.unmodifiableMap(table);
   }
 
   private static Map<String, String> securityHeaders() {
@@ -112,7 +95,7 @@ public final class AdminApi {
     h.put("X-Frame-Options", "DENY");
     h.put("Cache-Control", "no-store");
     h.put("Cross-Origin-Opener-Policy", "same-origin");
-    return java.util.Collections.unmodifiableMap(h);
+    return Collections.unmodifiableMap(h);
   }
 
   public static Builder builder(
@@ -155,537 +138,114 @@ public final class AdminApi {
     }
   }
 
-  /** Adds the API and the page to a server the caller runs (and stops). */
-  public void register(HttpServer server) {
-    requireNonNull(server, "server");
-    server.createContext(API_PATH, this::handleApi);
-    server.createContext(PAGE_CONTEXT, this::handlePage);
-  }
-
   /**
-   * Starts a server of its own on 127.0.0.1 ({@code port} 0 picks a free one) that answers
-   * everything else with 404 (with the security headers too).
+   * Answers one request: {@code /owly/api/…}, {@code /owly/admin…}, anything else 404. Never throws
+   * for a bad request; an I/O error reading the body is the adapter's to end the exchange.
    */
-  public Server start(int port) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port out of range");
+  public AdminResponse handle(AdminExchange request) throws IOException {
+    requireNonNull(request, "request");
+    AdminResponse response;
+    String path = request.rawPath();
+    if (path.startsWith(API_PATH)) {
+      response = api(request);
+    } else if (path.equals(PAGE_CONTEXT) || path.startsWith(PAGE_PATH)) {
+      response = page(request, path);
+    } else {
+      response = AdminResponse.error(404, "not-found");
     }
-    try {
-      HttpServer server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-      ExecutorService executor =
-          Executors.newFixedThreadPool(
-              4,
-              r -> {
-                Thread t = new Thread(r, "owly-admin");
-                t.setDaemon(true);
-                return t;
-              });
-      server.setExecutor(executor);
-      register(server);
-      server.createContext("/", AdminApi::handleElsewhere);
-      server.start();
-      return new Server(server, executor);
-    } catch (IOException e) {
-      throw new OwlyException("admin.bind", e);
-    }
-  }
-
-  /** A running standalone admin server. */
-  public static final class Server implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor;
-
-    private Server(HttpServer server, ExecutorService executor) {
-      this.server = server;
-      this.executor = executor;
-    }
-
-    public int port() {
-      return server.getAddress().getPort();
-    }
-
-    /** The admin page, e.g. {@code http://127.0.0.1:8080/owly/admin/}. */
-    public URI pageUri() {
-      return URI.create("http://127.0.0.1:" + port() + PAGE_PATH);
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-      executor.shutdownNow();
-    }
-
-    @Override
-    public String toString() {
-      return "AdminApi.Server[" + pageUri() + "]";
-    }
+    SECURITY_HEADERS.forEach(response::header);
+    return response;
   }
 
   // ------------------------------------------------------------------------------------------
   // Page
 
-  private static void handleElsewhere(HttpExchange ex) throws IOException {
-    try (ex) {
-      securityHeaders(ex);
-      error(ex, 404, "not-found");
-    }
-  }
-
-  private void handlePage(HttpExchange ex) throws IOException {
-    try (ex) {
-      securityHeaders(ex);
-      try {
-        String path = ex.getRequestURI().getRawPath();
-        String method = ex.getRequestMethod();
-        if (!path.equals(PAGE_CONTEXT) && !path.startsWith(PAGE_PATH)) {
-          error(ex, 404, "not-found");
-          return;
-        }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-          ex.getResponseHeaders().set("Allow", "GET, HEAD");
-          error(ex, 405, "method-not-allowed");
-          return;
-        }
-        if (path.equals(PAGE_CONTEXT)) {
-          ex.getResponseHeaders().set("Location", PAGE_PATH);
-          ex.sendResponseHeaders(302, -1);
-          return;
-        }
-        Optional<StaticFiles.File> file = files.find(path.substring(PAGE_PATH.length()));
-        if (file.isEmpty()) {
-          error(ex, 404, "not-found");
-          return;
-        }
-        ex.getResponseHeaders().set("Content-Type", file.get().contentType());
-        byte[] bytes = file.get().bytes();
-        if (method.equals("HEAD")) {
-          ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-          ex.sendResponseHeaders(200, -1);
-        } else {
-          ex.sendResponseHeaders(200, bytes.length);
-          ex.getResponseBody().write(bytes);
-        }
-      } catch (RuntimeException e) {
-        LOG.error("owly admin page failed: {}", e.getClass().getSimpleName());
-        error(ex, 500, "internal");
+  private AdminResponse page(AdminExchange request, String path) {
+    String method = request.method();
+    try {
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        return AdminResponse.error(405, "method-not-allowed").header("Allow", "GET, HEAD");
       }
+      if (path.equals(PAGE_CONTEXT)) {
+        return AdminResponse.empty(302).header("Location", PAGE_PATH);
+      }
+      Optional<StaticFiles.File> file = files.find(path.substring(PAGE_PATH.length()));
+      if (file.isEmpty()) {
+        return AdminResponse.error(404, "not-found");
+      }
+      AdminResponse ok = AdminResponse.bytes(200, file.get().contentType(), file.get().bytes());
+      return method.equals("HEAD") ? ok.withoutBody() : ok;
+    } catch (RuntimeException e) {
+      LOG.error("owly admin page failed: {}", e.getClass().getSimpleName());
+      return AdminResponse.error(500, "internal");
     }
   }
 
   // ------------------------------------------------------------------------------------------
   // API
 
-  private void handleApi(HttpExchange ex) throws IOException {
-    try (ex) {
-      securityHeaders(ex);
-      try {
-        route(ex, AdminRequest.of(ex));
-      } catch (BadRequestException e) {
-        error(ex, 400, e.code());
-      } catch (StorageException e) {
-        LOG.error("owly admin: storage unavailable ({})", e.getMessage());
-        error(ex, 503, "unavailable");
-      } catch (RuntimeException e) {
-        LOG.error("owly admin: request failed: {}", e.getClass().getSimpleName());
-        error(ex, 500, "internal");
-      }
+  private AdminResponse api(AdminExchange request) throws IOException {
+    try {
+      return route(request);
+    } catch (BadRequestException e) {
+      return AdminResponse.error(400, e.code());
+    } catch (Guards.BodyRefused e) {
+      return e.response();
+    } catch (StorageException e) {
+      LOG.error("owly admin: storage unavailable ({})", e.getMessage());
+      return AdminResponse.error(503, "unavailable");
+    } catch (RuntimeException e) {
+      LOG.error("owly admin: request failed: {}", e.getClass().getSimpleName());
+      return AdminResponse.error(500, "internal");
     }
-  }
-
-  private void route(HttpExchange ex, AdminRequest request) throws IOException {
-    String name = request.rawPath().substring(API_PATH.length());
-    if (name.equals("session")) {
-      session(ex, request);
-      return;
-    }
-    Caller caller = check.check(request);
-    if (caller == null || caller.access() == Access.ANONYMOUS) {
-      error(ex, 401, "unauthenticated");
-      return;
-    }
-    if (name.equals("logout")) {
-      // Any signed-in user may sign out (a non-administrator too), but only with the token.
-      if (post(ex, request, caller) != null) {
-        check.signOut(request);
-        ex.getResponseHeaders().add("Set-Cookie", expiredCookie(request));
-        ex.sendResponseHeaders(204, -1);
-      }
-      return;
-    }
-    if (caller.access() != Access.ADMIN) {
-      error(ex, 403, "forbidden");
-      return;
-    }
-    switch (name) {
-      case "status" -> {
-        if (get(ex, request)) {
-          json(ex, 200, status(caller));
-        }
-      }
-      case "preview" -> {
-        if (get(ex, request)) {
-          Optional<String> body = core.preview();
-          json(ex, 200, "{\"body\":" + body.map(Text::jsonQuote).orElse("null") + "}");
-        }
-      }
-      case "ledger" -> {
-        if (get(ex, request)) {
-          json(ex, 200, ledger());
-        }
-      }
-      case "stats" -> {
-        if (get(ex, request)) {
-          json(ex, 200, stats());
-        }
-      }
-      case "mode" -> {
-        Map<String, Object> body = post(ex, request, caller);
-        if (body != null) {
-          Mode mode = mode(body.get("mode"));
-          settings.setMode(mode);
-          String word = mode.name().toLowerCase(Locale.ROOT);
-          LOG.info("owly admin: mode set to {} by {}", word, caller.name());
-          json(ex, 200, "{\"mode\":\"" + word + "\"}");
-        }
-      }
-      case "retention" -> {
-        Map<String, Object> body = post(ex, request, caller);
-        if (body != null) {
-          int days = days(body.get("days"));
-          settings.setRetentionDays(days);
-          LOG.info("owly admin: retention set to {} days by {}", days, caller.name());
-          json(ex, 200, "{\"retentionDays\":" + days + "}");
-        }
-      }
-      case "delete-all" -> {
-        Map<String, Object> body = post(ex, request, caller);
-        if (body != null) {
-          if (!"DELETE".equals(body.get("confirm"))) {
-            throw new BadRequestException("confirmation-required");
-          }
-          long deleted = storage.deleteAll();
-          LOG.info(
-              "owly admin: all analytics data deleted ({} rows) by {}", deleted, caller.name());
-          json(ex, 200, "{\"deleted\":" + deleted + "}");
-        }
-      }
-      default -> error(ex, 404, "not-found");
-    }
-  }
-
-  /** {@code POST /owly/api/session}: password sign-in (the standalone host). */
-  private void session(HttpExchange ex, AdminRequest request) throws IOException {
-    if (!request.method().equals("POST")) {
-      ex.getResponseHeaders().set("Allow", "POST");
-      error(ex, 405, "method-not-allowed");
-      return;
-    }
-    // No token yet, but a cross-site page must not sign the browser in either.
-    if (!jsonContentType(request) || !sameOrigin(request)) {
-      error(ex, 403, "csrf");
-      return;
-    }
-    Map<String, Object> body = body(ex);
-    if (body == null) {
-      return;
-    }
-    if (!(body.get("username") instanceof String username)
-        || !(body.get("password") instanceof String password)) {
-      throw new BadRequestException("credentials-required");
-    }
-    SignIn result = check.signIn(username, password, request);
-    switch (result.outcome()) {
-      case ACCEPTED -> {
-        LOG.info("owly admin: signed in (admin={})", result.admin());
-        ex.getResponseHeaders()
-            .add(
-                "Set-Cookie",
-                StandaloneAccess.COOKIE
-                    + "="
-                    + result.sessionId()
-                    + "; HttpOnly; SameSite=Strict; Path=/owly; Max-Age="
-                    + result.maxAge().toSeconds()
-                    + (request.secure() ? "; Secure" : ""));
-        json(
-            ex,
-            200,
-            "{\"csrf\":" + Text.jsonQuote(result.csrf()) + ",\"admin\":" + result.admin() + "}");
-      }
-      case REFUSED -> {
-        LOG.warn("owly admin: sign-in refused");
-        error(ex, 401, "unauthenticated");
-      }
-      case RATE_LIMITED -> {
-        LOG.warn("owly admin: sign-in rate limited");
-        ex.getResponseHeaders().set("Retry-After", Long.toString(result.retryAfterSeconds()));
-        error(ex, 429, "rate-limited");
-      }
-      case UNSUPPORTED -> error(ex, 404, "not-found");
-    }
-  }
-
-  private static boolean get(HttpExchange ex, AdminRequest request) throws IOException {
-    if (request.method().equals("GET")) {
-      return true;
-    }
-    ex.getResponseHeaders().set("Allow", "GET");
-    error(ex, 405, "method-not-allowed");
-    return false;
   }
 
   /**
-   * Checks a state-changing call (method, CSRF token, content type, origin) and reads its body;
-   * null when an answer was already sent.
+   * The guards in their order: sign-in needs no caller; then 401 anonymous, 403 non-administrators
+   * (on unknown paths too, so they learn nothing), 404, 405, and for a POST the CSRF token, content
+   * type and origin (403 {@code csrf}) before the body is read.
    */
-  private static Map<String, Object> post(HttpExchange ex, AdminRequest request, Caller caller)
-      throws IOException {
-    if (!request.method().equals("POST")) {
-      ex.getResponseHeaders().set("Allow", "POST");
-      error(ex, 405, "method-not-allowed");
-      return null;
-    }
-    if (!csrfTokenMatches(request, caller) || !jsonContentType(request) || !sameOrigin(request)) {
-      error(ex, 403, "csrf");
-      return null;
-    }
-    return body(ex);
-  }
-
-  private static boolean csrfTokenMatches(AdminRequest request, Caller caller) {
-    Optional<String> sent = request.header("X-Owly-CSRF");
-    if (caller.csrf() == null || caller.csrf().isEmpty() || sent.isEmpty()) {
-      return false;
-    }
-    // Digests of both: equal length, so neither content nor length leaks through timing.
-    return MessageDigest.isEqual(
-        StandaloneAccess.sha256(sent.get()), StandaloneAccess.sha256(caller.csrf()));
-  }
-
-  private static boolean jsonContentType(AdminRequest request) {
-    return request
-        .header("Content-Type")
-        .map(t -> t.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json"))
-        .orElse(false);
-  }
-
-  /** An {@code Origin} (when sent) must be this server; so must {@code Sec-Fetch-Site}. */
-  static boolean sameOrigin(AdminRequest request) {
-    Optional<String> site = request.header("Sec-Fetch-Site");
-    if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
-      return false;
-    }
-    Optional<String> origin = request.header("Origin");
-    if (origin.isEmpty()) {
-      return true;
-    }
-    Optional<String> host = request.header("Host");
-    if (host.isEmpty()) {
-      return false;
-    }
-    String expected = (request.secure() ? "https://" : "http://") + host.get();
-    return origin.get().equalsIgnoreCase(expected);
-  }
-
-  /** Reads at most {@value #MAX_BODY_BYTES} bytes of JSON object; null after a 413. */
-  private static Map<String, Object> body(HttpExchange ex) throws IOException {
-    String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)) {
-      tooLarge(ex);
-      return null;
-    }
-    byte[] bytes = BoundedBody.read(ex.getRequestBody(), MAX_BODY_BYTES);
-    if (bytes == null) {
-      tooLarge(ex);
-      return null;
-    }
-    String text;
-    try {
-      text = Text.strictUtf8(bytes);
-    } catch (CharacterCodingException e) {
-      throw new BadRequestException("malformed-json");
-    }
-    return JsonBody.object(text);
-  }
-
-  private static void tooLarge(HttpExchange ex) throws IOException {
-    ex.getResponseHeaders().set("Connection", "close");
-    error(ex, 413, "too-large");
-    ex.getResponseBody().flush();
-    // The rest is never parsed nor kept. Up to DISCARD_BYTES of it is skipped so that closing
-    // with unread bytes does not reset the connection before the client has read the 413.
-    InputStream in = ex.getRequestBody();
-    byte[] sink = new byte[8192];
-    long skipped = 0;
-    int n;
-    while (skipped <= DISCARD_BYTES && (n = in.read(sink)) != -1) {
-      skipped += n;
-    }
-  }
-
-  private static Mode mode(Object value) {
-    if (value instanceof String s) {
-      switch (s) {
-        case "off":
-          return Mode.OFF;
-        case "local":
-          return Mode.LOCAL;
-        case "remote":
-          return Mode.REMOTE;
-        default:
-          break;
+  private AdminResponse route(AdminExchange request) throws IOException, Guards.BodyRefused {
+    String name = request.rawPath().substring(API_PATH.length());
+    Map<String, Route> byMethod = routes.getOrDefault(name, Map.of());
+    Route route = byMethod.get(request.method());
+    boolean open = byMethod.values().stream().anyMatch(r -> r.needs() == Route.Needs.NOBODY);
+    Caller caller = open ? Caller.anonymous() : check.check(request);
+    if (!open) {
+      if (caller == null || caller.access() == Access.ANONYMOUS) {
+        return AdminResponse.error(401, "unauthenticated");
+      }
+      boolean forAnyUser =
+          byMethod.values().stream().anyMatch(r -> r.needs() == Route.Needs.SIGNED_IN);
+      if (caller.access() != Access.ADMIN && !forAnyUser) {
+        return AdminResponse.error(403, "forbidden");
       }
     }
-    throw new BadRequestException("invalid-mode");
-  }
-
-  private static int days(Object value) {
-    long days;
-    if (value instanceof Long l) {
-      days = l;
-    } else if (value instanceof BigDecimal d) {
-      try {
-        days = d.longValueExact(); // 30.0 or 3e1 is still a whole number of days
-      } catch (ArithmeticException e) {
-        throw new BadRequestException("invalid-days");
+    if (byMethod.isEmpty()) {
+      return AdminResponse.error(404, "not-found");
+    }
+    if (route == null) {
+      return AdminResponse.error(405, "method-not-allowed")
+          .header("Allow", byMethod.keySet().stream().collect(Collectors.joining(", ")));
+    }
+    Map<String, Object> body = Map.of();
+    if (route.method().equals("POST")) {
+      boolean tokenOk = open || Guards.csrfTokenMatches(request, caller);
+      // No token yet for the sign-in, but a cross-site page must not sign the browser in either.
+      if (!tokenOk || !Guards.jsonContentType(request) || !Guards.sameOrigin(request)) {
+        return AdminResponse.error(403, "csrf");
       }
-    } else {
-      throw new BadRequestException("invalid-days");
+      body = Guards.jsonBody(request, MAX_BODY_BYTES);
     }
-    if (days < 0 || days > MAX_RETENTION_DAYS) {
-      throw new BadRequestException("invalid-days");
-    }
-    return (int) days;
+    return route.handler().handle(new Route.Call(caller, request, body));
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Answers
-
-  private String status(Caller caller) {
-    Config config = settings.get();
-    Long pending = storage.eventCounts().get("pending");
-    return "{\"mode\":\""
-        + config.mode().name().toLowerCase(Locale.ROOT)
-        + "\",\"collectorUrl\":"
-        + Text.jsonQuote(settings.collectorUrl().map(AdminApi::withoutUserInfo).orElse(null))
-        + ",\"retentionDays\":"
-        + config.retentionDays()
-        + ",\"secretFingerprint\":\""
-        + secretFingerprint()
-        + "\",\"serverId\":"
-        + Text.jsonQuote(config.serverId())
-        + ",\"productVersion\":"
-        + Text.jsonQuote(config.productVersion())
-        + ",\"appVersion\":"
-        + Text.jsonQuote(config.appVersion())
-        + ",\"csrf\":"
-        + Text.jsonQuote(caller.csrf())
-        + ",\"pending\":"
-        + (pending == null ? 0 : pending)
-        + "}";
-  }
-
-  /** The first 8 bytes of the secret's SHA-256, hex: enough to compare, useless to forge. */
-  private String secretFingerprint() {
-    byte[] secret = settings.secret();
-    try {
-      return Hex.encode(Arrays.copyOf(StandaloneAccess.sha256(secret), 8));
-    } finally {
-      Arrays.fill(secret, (byte) 0);
-    }
-  }
-
-  /** A URL with credentials in it ({@code https://user:pw@host/}) is shown without them. */
-  static String withoutUserInfo(String url) {
-    try {
-      URI uri = new URI(url);
-      if (uri.getRawUserInfo() == null) {
-        return url;
-      }
-      return new URI(
-              uri.getScheme(),
-              null,
-              uri.getHost(),
-              uri.getPort(),
-              uri.getPath(),
-              uri.getQuery(),
-              uri.getFragment())
-          .toString();
-    } catch (URISyntaxException e) {
-      return "(not a valid URL)";
-    }
-  }
-
-  private String ledger() {
-    List<LedgerEntry> entries = storage.ledger(LEDGER_LIMIT);
-    StringBuilder out = new StringBuilder(256 + entries.size() * 512).append("{\"batches\":[");
-    for (int i = 0; i < entries.size(); i++) {
-      LedgerEntry e = entries.get(i);
-      if (i > 0) {
-        out.append(',');
-      }
-      out.append("{\"id\":")
-          .append(e.id())
-          .append(",\"status\":")
-          .append(Text.jsonQuote(e.status()))
-          .append(",\"sealedAt\":")
-          .append(e.sealedAt())
-          .append(",\"settledAt\":")
-          .append(e.settledAt())
-          .append(",\"attempts\":")
-          .append(e.attempts())
-          .append(",\"rowCount\":")
-          .append(e.rowCount())
-          .append(",\"nonce\":\"")
-          .append(Long.toUnsignedString(e.nonce()))
-          .append("\",\"contentHash\":")
-          .append(Text.jsonQuote(e.contentHash()))
-          .append(",\"dataEncoded\":")
-          .append(Text.jsonQuote(e.dataEncoded()))
-          .append(",\"lastStatus\":")
-          .append(e.lastStatus())
-          .append(",\"reason\":")
-          .append(Text.jsonQuote(e.reason()))
-          .append('}');
-    }
-    return out.append("]}").toString();
-  }
-
-  private String stats() {
-    StringBuilder out = new StringBuilder("{\"counters\":[");
-    List<Counter> counters = core.stats();
-    for (int i = 0; i < counters.size(); i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      out.append("{\"name\":")
-          .append(Text.jsonQuote(counters.get(i).name()))
-          .append(",\"value\":")
-          .append(counters.get(i).value())
-          .append('}');
-    }
-    return out.append("]}").toString();
-  }
-
-  private static String expiredCookie(AdminRequest request) {
-    return StandaloneAccess.COOKIE
-        + "=; HttpOnly; SameSite=Strict; Path=/owly; Max-Age=0"
-        + (request.secure() ? "; Secure" : "");
-  }
-
-  private static void securityHeaders(HttpExchange ex) {
-    SECURITY_HEADERS.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-  }
-
-  private static void error(HttpExchange ex, int status, String code) throws IOException {
-    json(ex, status, "{\"error\":\"" + code + "\"}");
-  }
-
-  private static void json(HttpExchange ex, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", JSON);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
+  /** The routes, as {@code "GET status"}… (for tests and the docs). */
+  List<String> routeNames() {
+    return routes.values().stream()
+        .flatMap(m -> m.values().stream())
+        .map(r -> r.method() + " " + r.name())
+        .toList();
   }
 
   @Override

@@ -2,15 +2,12 @@ package dev.owly.analytics.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsExchange;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
- * The parts of an HTTP request that a {@link PermissionCheck} may look at. {@link #of} wraps the
- * JDK server's exchange; a Data Center plugin implements it over its {@code HttpServletRequest}
- * (four one-line methods).
+ * The parts of an HTTP request that a {@link PermissionCheck} may look at. The server adapters
+ * implement it (as {@link AdminExchange}); a servlet adapter's request also gives the check its
+ * {@code HttpServletRequest}, so a plugin asks its host who is signed in.
  */
 public interface AdminRequest {
   /** {@code GET}, {@code POST}… */
@@ -42,39 +39,5 @@ public interface AdminRequest {
       }
     }
     return Optional.empty();
-  }
-
-  /** A view of an exchange of the JDK's {@code com.sun.net.httpserver}. */
-  static AdminRequest of(HttpExchange exchange) {
-    requireNonNull(exchange, "exchange");
-    return new AdminRequest() {
-      @Override
-      public String method() {
-        return exchange.getRequestMethod();
-      }
-
-      @Override
-      public String rawPath() {
-        return exchange.getRequestURI().getRawPath();
-      }
-
-      @Override
-      public Optional<String> header(String name) {
-        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
-      }
-
-      @Override
-      public String remoteAddress() {
-        InetSocketAddress remote = exchange.getRemoteAddress();
-        return remote == null || remote.getAddress() == null
-            ? "unknown"
-            : remote.getAddress().getHostAddress();
-      }
-
-      @Override
-      public boolean secure() {
-        return exchange instanceof HttpsExchange;
-      }
-    };
   }
 }

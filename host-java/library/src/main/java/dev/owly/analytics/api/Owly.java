@@ -3,6 +3,7 @@ package dev.owly.analytics.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.owly.analytics.core.Core;
+import dev.owly.analytics.core.CounterTally;
 import dev.owly.analytics.core.Engine;
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.core.Verdict;
@@ -13,13 +14,22 @@ import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.Transport;
+import dev.owly.analytics.storage.DailyCounters;
 import dev.owly.analytics.storage.JdbcStorage;
+import dev.owly.analytics.storage.Pools;
 import dev.owly.analytics.transport.ConfiguredTransport;
+import dev.owly.analytics.transport.FlushBudget;
+import dev.owly.analytics.transport.HttpsTransport;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -35,22 +45,59 @@ import org.slf4j.LoggerFactory;
  * owly.record("owly.export.finished", Map.of("format", "csv", "rows", 120345));
  * }</pre>
  *
- * <p>{@link #record} never throws into the caller: a rejection or a host failure is a {@link
- * Verdict} with a rule id. Logging carries codes and counts, never event content or secrets.
+ * <p>{@link #record} and {@link #flush} never throw into the caller: a rejection or a host failure
+ * is a {@link Verdict} with a rule id, a flush that failed or ran out of time a {@link FlushReport}
+ * whose {@code stopped} says why. Flushes (on demand, scheduled, the last one on close) run one at
+ * a time on one thread. Logging carries codes and counts, never event content or secrets.
  */
 public final class Owly implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Owly.class);
 
+  /** The reason of a flush that threw inside (the exception's class is logged). */
+  public static final String FLUSH_FAILED = "flush.failed";
+
+  /** Connections of the pool that wraps an unpooled data source. */
+  private static final int WRAPPED_POOL_SIZE = 4;
+
+  /** Unpooled data source classes already logged (once per class per JVM). */
+  private static final Set<String> LOGGED_UNPOOLED = ConcurrentHashMap.newKeySet();
+
+  private final AutoCloseable ownPool;
   private final JdbcStorage storage;
   private final JdbcSettings settings;
   private final Core core;
-  private final ScheduledExecutorService scheduler;
+  private final FlushBudget budget;
+  private final ScheduledThreadPoolExecutor flusher;
+  private final Duration flushBudget;
   private final Duration drainTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Owly(Builder b) {
-    this.storage = JdbcStorage.builder(b.dataSource).withNodeId(b.nodeId).build();
-    JdbcSettings.Builder sb = JdbcSettings.builder(b.dataSource);
+    DataSource dataSource = b.dataSource;
+    if (Pools.isUnpooled(dataSource)) {
+      String kind = dataSource.getClass().getName();
+      if (LOGGED_UNPOOLED.add(kind)) {
+        LOG.warn(
+            "owly storage.unpooled {}: every storage call would open a database connection;"
+                + " wrapped in a pool of {} (pass a pooled DataSource, e.g. the product's, or"
+                + " Pools.over(...))",
+            kind,
+            WRAPPED_POOL_SIZE);
+      }
+      var pooled = Pools.over(dataSource, WRAPPED_POOL_SIZE);
+      dataSource = pooled;
+      this.ownPool = pooled;
+    } else {
+      this.ownPool = null;
+    }
+    String nodeId = b.nodeId != null ? b.nodeId : JdbcStorage.defaultNodeId();
+    try {
+      this.storage = JdbcStorage.builder(dataSource).withNodeId(nodeId).build();
+    } catch (RuntimeException e) {
+      closeQuietly(ownPool);
+      throw e;
+    }
+    JdbcSettings.Builder sb = JdbcSettings.builder(dataSource);
     if (b.serverId != null) {
       sb.withServerId(b.serverId);
     }
@@ -76,10 +123,11 @@ public final class Owly implements AutoCloseable {
     settings.initMode(b.initialMode);
     Transport transport =
         b.transport != null ? b.transport : ConfiguredTransport.following(settings::collectorUrl);
+    this.budget = new FlushBudget(transport, HttpsTransport.DEFAULT_LONGEST_SEND);
     Capabilities caps =
         new Capabilities(
             storage,
-            transport,
+            budget,
             b.clock,
             Entropy.secure(),
             settings,
@@ -92,24 +140,44 @@ public final class Owly implements AutoCloseable {
                 case DEBUG -> LOG.debug("owly core {} {}", code, counts);
               }
             });
-    Core.Builder cb = Core.builder(caps).withEngine(b.engine);
+    // The guest's call limit stays above the flush budget: a flush ends by its budget (no send
+    // starts that could outlast it), never by the guest being cut off in the middle of a send.
+    Core.Builder cb =
+        Core.builder(caps)
+            .withEngine(b.engine)
+            .withCallTimeout(b.flushBudget.plus(CALL_TIMEOUT_MARGIN))
+            .withCounters(new DailyCounters(storage.dataSource()), b.counterInterval);
     if (b.poolSize > 0) {
       cb.withPoolSize(b.poolSize);
     }
     this.core = cb.build();
+    this.flushBudget = b.flushBudget;
     this.drainTimeout = b.drainTimeout;
-    if (b.flushInterval.isZero()) {
-      this.scheduler = null;
-    } else {
-      this.scheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "owly-flush");
-                t.setDaemon(true);
-                return t;
-              });
+    this.flusher =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "owly-flush");
+              t.setDaemon(true);
+              return t;
+            });
+    if (!b.flushInterval.isZero()) {
       long ms = b.flushInterval.toMillis();
-      scheduler.scheduleWithFixedDelay(this::scheduledFlush, ms, ms, TimeUnit.MILLISECONDS);
+      flusher.scheduleWithFixedDelay(this::scheduledFlush, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Room for the storage calls of a flush after its last send. */
+  private static final Duration CALL_TIMEOUT_MARGIN = Duration.ofSeconds(30);
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.debug("owly close failed: {}", e.getClass().getSimpleName());
     }
   }
 
@@ -137,20 +205,97 @@ public final class Owly implements AutoCloseable {
     }
   }
 
-  /** Runs one flush now (the delivery model); nothing is sent unless the mode is remote. */
+  /**
+   * Runs one flush now (the delivery model); nothing is sent unless the mode is remote. Returns
+   * within the flush budget ({@link Builder#withFlushBudget}) and never throws: a flush that has
+   * not ended by then goes on in the background and this returns {@code stopped = "flush.budget"};
+   * one that failed returns {@code stopped = "flush.failed"} (or {@code "owly.closed"}). Nothing is
+   * lost either way: what was not delivered stays pending or sealed for the next flush.
+   */
   public FlushReport flush() {
-    return core.flush();
+    return awaitFlush(flushBudget);
+  }
+
+  private FlushReport awaitFlush(Duration timeout) {
+    Future<FlushReport> f;
+    try {
+      f = flusher.submit(() -> runFlush(timeout));
+    } catch (RejectedExecutionException e) {
+      return stopped("owly.closed");
+    }
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn(
+          "owly flush.budget {} ms spent; the flush goes on in the background", timeout.toMillis());
+      return stopped(FlushBudget.STOPPED);
+    } catch (ExecutionException e) {
+      return stopped(FLUSH_FAILED);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return stopped("interrupted");
+    }
+  }
+
+  /** One flush on the flush thread, within {@code time}. */
+  private FlushReport runFlush(Duration time) {
+    budget.begin(time);
+    try {
+      FlushReport r = core.flush();
+      if (budget.end()) {
+        return withStopped(r, FlushBudget.STOPPED);
+      }
+      return r;
+    } catch (RuntimeException e) {
+      // A failed flush loses nothing (rows stay pending or sealed); the next one goes on.
+      budget.end();
+      // Host exceptions carry codes, never content (e.g. "timeout", "storage.claim (sqlstate …)").
+      LOG.warn(
+          "owly {} {} {}",
+          FLUSH_FAILED,
+          e.getClass().getSimpleName(),
+          e instanceof dev.owly.analytics.OwlyException ? e.getMessage() : "");
+      return stopped(FLUSH_FAILED);
+    }
   }
 
   private void scheduledFlush() {
-    try {
-      FlushReport r = core.flush();
-      LOG.debug(
-          "owly flush delivered={} retrying={} failed={}", r.delivered(), r.retrying(), r.failed());
-    } catch (RuntimeException e) {
-      // A failed flush loses nothing (rows stay pending or sealed); try again next interval.
-      LOG.warn("owly scheduled flush failed: {}", e.getClass().getSimpleName());
-    }
+    FlushReport r = runFlush(flushBudget);
+    LOG.debug(
+        "owly flush stopped={} delivered={} retrying={} failed={}",
+        r.stopped(),
+        r.delivered(),
+        r.retrying(),
+        r.failed());
+  }
+
+  private static FlushReport stopped(String why) {
+    return new FlushReport(why, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  private static FlushReport withStopped(FlushReport r, String why) {
+    return new FlushReport(
+        why,
+        r.sealed(),
+        r.delivered(),
+        r.rowsDelivered(),
+        r.retrying(),
+        r.failed(),
+        r.quarantined(),
+        r.purged());
+  }
+
+  /** This node's id in claims and leases. */
+  public String nodeId() {
+    return storage.nodeId();
+  }
+
+  /**
+   * How delivery stands: pending rows, sealed / retrying / failed batches, dropped rows, the last
+   * successful delivery, since when sends fail and the last error code. Reads the database.
+   */
+  public DeliveryStatus status() {
+    return DeliveryStatus.read(core, storage);
   }
 
   public Core core() {
@@ -174,31 +319,36 @@ public final class Owly implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
+    boolean remote;
+    try {
+      remote = settings.mode() == Mode.REMOTE;
+    } catch (RuntimeException e) {
+      remote = false; // the database is away: nothing could be sent anyway
     }
-    if (!drainTimeout.isZero() && settings.mode() == Mode.REMOTE) {
-      Thread drain = new Thread(this::scheduledFlush, "owly-drain");
-      drain.setDaemon(true);
-      drain.start();
-      try {
-        drain.join(drainTimeout.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (!drainTimeout.isZero() && remote) {
+      flusher.submit(() -> runFlush(drainTimeout));
+    }
+    flusher.shutdown(); // the schedule ends; a flush already running and the drain finish
+    try {
+      if (!flusher.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!drainTimeout.isZero()) {
+          LOG.warn(
+              "owly drain did not finish within {} ms; rows stay pending", drainTimeout.toMillis());
+        }
+        flusher.shutdownNow();
       }
-      if (drain.isAlive()) {
-        LOG.warn(
-            "owly drain did not finish within {} ms; rows stay pending", drainTimeout.toMillis());
-        drain.interrupt();
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      flusher.shutdownNow();
     }
     core.close();
+    closeQuietly(ownPool);
   }
 
   /** Builder; only the data source is required. */
   public static final class Builder {
     private final DataSource dataSource;
-    private String nodeId = "node-1";
+    private String nodeId;
     private String collectorUrl;
     private byte[] secret;
     private String serverId;
@@ -209,6 +359,8 @@ public final class Owly implements AutoCloseable {
     private Integer retentionDays;
     private Duration flushInterval = Duration.ofMinutes(60);
     private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration counterInterval = CounterTally.DEFAULT_INTERVAL;
+    private Duration flushBudget = Duration.ofSeconds(30);
     private Engine engine = Engine.AOT;
     private int poolSize;
     private Transport transport;
@@ -218,7 +370,14 @@ public final class Owly implements AutoCloseable {
       this.dataSource = requireNonNull(dataSource, "dataSource");
     }
 
-    /** This cluster node's id (row claims and batch leases are per node). */
+    /**
+     * This cluster node's id: row claims and batch leases are per node, and a restarted node takes
+     * back its own at once. Unique per node and the same across restarts; a Data Center plugin
+     * passes the cluster's node id (Jira: {@code ClusterManager.getNodeId()}, null when not
+     * clustered; Confluence: the node name an administrator configured, {@code
+     * ClusterManager.getThisNodeInformation().humanReadableNodeName()}). Default: {@link
+     * JdbcStorage#defaultNodeId()}.
+     */
     public Builder withNodeId(String nodeId) {
       this.nodeId = requireNonNull(nodeId, "nodeId");
       return this;
@@ -288,6 +447,33 @@ public final class Owly implements AutoCloseable {
         throw new IllegalArgumentException("timeout must not be negative");
       }
       this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How often the counters (stored, rejected, sent, flush outcomes, delivery health) counted in
+     * memory are written to the counter table (default 5 s; zero: only on {@link #close()}). A
+     * {@code kill -9} loses at most this interval's counts, never events.
+     */
+    public Builder withCounterInterval(Duration interval) {
+      if (requireNonNull(interval, "interval").isNegative()) {
+        throw new IllegalArgumentException("interval must not be negative");
+      }
+      this.counterInterval = interval;
+      return this;
+    }
+
+    /**
+     * The longest {@link #flush()} keeps its caller, and the time within which the sends of one
+     * flush start and end (default 30 s): a send starts only while the longest send (15 s with the
+     * default transport) remains, or half the budget if that is less. What a flush could not send
+     * stays sealed or pending for the next; nothing is counted as an attempt that was not made.
+     */
+    public Builder withFlushBudget(Duration budget) {
+      if (requireNonNull(budget, "budget").isNegative() || budget.isZero()) {
+        throw new IllegalArgumentException("budget must be positive");
+      }
+      this.flushBudget = budget;
       return this;
     }
 

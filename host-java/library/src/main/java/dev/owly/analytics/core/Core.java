@@ -10,10 +10,13 @@ import dev.owly.analytics.runtime.ModuleSource;
 import dev.owly.analytics.spi.Capabilities;
 import dev.owly.analytics.spi.Counter;
 import dev.owly.analytics.spi.StorageException;
+import dev.owly.analytics.storage.CounterKind;
+import dev.owly.analytics.storage.DailyCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -29,8 +32,12 @@ public final class Core implements AutoCloseable {
 
   private final InstancePool pool;
 
-  private Core(InstancePool pool) {
+  /** The host's persisted counters; null when the core runs without them (offline tools). */
+  private final CounterTally tally;
+
+  private Core(InstancePool pool, CounterTally tally) {
     this.pool = pool;
+    this.tally = tally;
   }
 
   public static Builder builder(Capabilities caps) {
@@ -45,6 +52,8 @@ public final class Core implements AutoCloseable {
     private int poolSize = Runtime.getRuntime().availableProcessors();
     private Duration callTimeout = Duration.ofSeconds(30);
     private int maxMemoryPages = 256;
+    private DailyCounters counters;
+    private Duration counterInterval = CounterTally.DEFAULT_INTERVAL;
 
     private Builder(Capabilities caps) {
       this.caps = requireNonNull(caps, "caps");
@@ -79,6 +88,28 @@ public final class Core implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps the counters (stored, rejected, sent, flush outcomes, delivery health) in these tables
+     * instead of only in the live instances, so they survive instance discards and restarts; the
+     * host counts in memory and writes the deltas every {@code interval} (zero: only on {@link
+     * CounterTally#write} and {@link Core#close}).
+     */
+    public Builder withCounters(DailyCounters counters, Duration interval) {
+      this.counters = requireNonNull(counters, "counters");
+      if (requireNonNull(interval, "interval").isNegative()) {
+        throw new IllegalArgumentException("interval must not be negative");
+      }
+      this.counterInterval = interval;
+      return this;
+    }
+
+    /**
+     * {@link #withCounters(DailyCounters, Duration)} every {@link CounterTally#DEFAULT_INTERVAL}.
+     */
+    public Builder withCounters(DailyCounters counters) {
+      return withCounters(counters, CounterTally.DEFAULT_INTERVAL);
+    }
+
     public Core build() {
       ModuleSource s = source;
       if (s == null) {
@@ -89,12 +120,33 @@ public final class Core implements AutoCloseable {
               case GRAALWASM -> ModuleSource.graalwasm();
             };
       }
-      return new Core(
-          InstancePool.builder(s, caps)
-              .withSize(poolSize)
-              .withCallTimeout(callTimeout)
-              .withMaxMemoryPages(maxMemoryPages)
-              .build());
+      CounterTally tally = null;
+      Capabilities c = caps;
+      if (counters != null) {
+        tally = new CounterTally(counters, caps.clock(), counterInterval);
+        c =
+            new Capabilities(
+                tally.observing(caps.storage()),
+                caps.transport(),
+                caps.clock(),
+                caps.entropy(),
+                caps.settings(),
+                caps.log());
+      }
+      try {
+        return new Core(
+            InstancePool.builder(s, c)
+                .withSize(poolSize)
+                .withCallTimeout(callTimeout)
+                .withMaxMemoryPages(maxMemoryPages)
+                .build(),
+            tally);
+      } catch (RuntimeException e) {
+        if (tally != null) {
+          tally.close();
+        }
+        throw e;
+      }
     }
   }
 
@@ -108,13 +160,21 @@ public final class Core implements AutoCloseable {
     try {
       Case r = (Case) pool.call(i -> i.call(WitTypes.RECORDER_RECORD, eventJson));
       if (r.isOk()) {
+        // Counted by name where it was stored (the tally's storage wrapper), not here.
         return new Verdict(true, (Long) r.payload(), null, null);
       }
       Object[] rej = (Object[]) r.payload();
-      return new Verdict(false, 0, (String) rej[0], (String) rej[1]);
+      return rejected(new Verdict(false, 0, (String) rej[0], (String) rej[1]));
     } catch (GuestCallException e) {
-      return new Verdict(false, 0, hostRule(e), "event");
+      return rejected(new Verdict(false, 0, hostRule(e), "event"));
     }
+  }
+
+  private Verdict rejected(Verdict v) {
+    if (tally != null) {
+      tally.rejected(v.rule());
+    }
+    return v;
   }
 
   /** The same checks as {@link #record}, storing nothing. */
@@ -147,15 +207,22 @@ public final class Core implements AutoCloseable {
   public FlushReport flush() {
     Object[] f = (Object[]) pool.call(i -> i.call(WitTypes.DELIVERY_FLUSH));
     Case stopped = (Case) f[0];
-    return new FlushReport(
-        stopped.index() == 0 ? null : (String) stopped.payload(),
-        (Integer) f[1],
-        (Integer) f[2],
-        (Integer) f[3],
-        (Integer) f[4],
-        (Integer) f[5],
-        (Integer) f[6],
-        (Long) f[7]);
+    FlushReport report =
+        new FlushReport(
+            stopped.index() == 0
+                ? null
+                : StopReason.ofCase(((Case) stopped.payload()).index()).id(),
+            (Integer) f[1],
+            (Integer) f[2],
+            (Integer) f[3],
+            (Integer) f[4],
+            (Integer) f[5],
+            (Integer) f[6],
+            (Long) f[7]);
+    if (tally != null) {
+      tally.flushed(report);
+    }
+    return report;
   }
 
   /** The body the next flush would send, if rows are pending. */
@@ -182,7 +249,13 @@ public final class Core implements AutoCloseable {
     }
     Object[] d = (Object[]) r.payload();
     return new Decoded(
-        (Long) d[0], (String) d[1], (Boolean) d[2], (String) d[3], (String) d[4], (Integer) d[5]);
+        (Long) d[0],
+        (String) d[1],
+        (Boolean) d[2],
+        (String) d[3],
+        (String) d[4],
+        (Integer) d[5],
+        (String) d[6]);
   }
 
   /** Decodes and verifies a body: hash, and otp within ±{@code driftSteps} steps. */
@@ -260,8 +333,16 @@ public final class Core implements AutoCloseable {
     };
   }
 
-  /** Counters of every live instance, summed by name (sorted by name). */
+  /**
+   * The counters by rule id and metric name (sorted by name): {@code record.accepted}, a count per
+   * rejecting rule id, {@code flush.*}, {@code dropped.<reason>}. With {@link Builder#withCounters}
+   * they are the persisted counters plus this node's unwritten deltas (all nodes, all time);
+   * without, the live instances' own counters, summed.
+   */
   public List<Counter> stats() {
+    if (tally != null) {
+      return persistedStats(tally.totals());
+    }
     Map<String, Long> sums = new TreeMap<>();
     for (Object list : pool.callEach(i -> i.call(WitTypes.RECORDER_STATS))) {
       for (Object o : (List<?>) list) {
@@ -274,6 +355,30 @@ public final class Core implements AutoCloseable {
     return List.copyOf(out);
   }
 
+  /** The same names the core module counts under, from the persisted counters. */
+  static List<Counter> persistedStats(Map<CounterKind, Map<String, Long>> totals) {
+    Map<String, Long> sums = new TreeMap<>();
+    totals.forEach(
+        (kind, names) ->
+            names.forEach(
+                (name, n) -> {
+                  switch (kind) {
+                    case ACCEPTED -> sums.merge("record.accepted", n, Long::sum);
+                    case REJECTED, FLUSH -> sums.merge(name, n, Long::sum);
+                    case DROPPED -> sums.merge("dropped." + name, n, Long::sum);
+                    case SENT -> {} // the same rows as flush.rows-delivered, by event name
+                  }
+                }));
+    List<Counter> out = new ArrayList<>(sums.size());
+    sums.forEach((k, v) -> out.add(new Counter(k, v)));
+    return List.copyOf(out);
+  }
+
+  /** The host's persisted counters, when the core was built {@link Builder#withCounters}. */
+  public Optional<CounterTally> counters() {
+    return Optional.ofNullable(tally);
+  }
+
   /**
    * The engine in use: {@code aot}, {@code interpreter}, {@code graalwasm} or {@code
    * runtime-compiler}.
@@ -282,8 +387,15 @@ public final class Core implements AutoCloseable {
     return pool.engine();
   }
 
+  /** Closes the instances, then writes the counters' last deltas. */
   @Override
   public void close() {
-    pool.close();
+    try {
+      pool.close();
+    } finally {
+      if (tally != null) {
+        tally.close();
+      }
+    }
   }
 }

@@ -1,2 +1,2 @@
-/** Small HTTP helpers shared by the collector and the admin API (both on the JDK HTTP server). */
+/** Small HTTP helpers shared by the collector and the admin API: bounded bodies, content types. */
 package dev.owly.analytics.http;

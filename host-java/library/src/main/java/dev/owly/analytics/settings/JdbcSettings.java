@@ -7,6 +7,8 @@ import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.Settings;
 import dev.owly.analytics.spi.StorageException;
+import dev.owly.analytics.storage.Dialect;
+import dev.owly.analytics.storage.Durability;
 import dev.owly.analytics.storage.Schema;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -36,10 +38,18 @@ public final class JdbcSettings implements Settings {
 
   private final DataSource dataSource;
   private final SecureRandom random = new SecureRandom();
+  private final Durability durability;
+  private final String upsert;
 
   private JdbcSettings(Builder b) {
     this.dataSource = b.dataSource;
+    this.durability = Durability.ensure(dataSource);
     Schema.migrate(dataSource);
+    try (Connection c = dataSource.getConnection()) {
+      this.upsert = Dialect.of(c).upsert(TABLE, "\"KEY\"", "\"VALUE\"");
+    } catch (SQLException e) {
+      throw failure("settings.connect", e);
+    }
     if (b.productVersion != null) {
       put(SettingKeys.PRODUCT_VERSION, b.productVersion);
     }
@@ -258,41 +268,67 @@ public final class JdbcSettings implements Settings {
     }
   }
 
-  /** Upserts in one transaction (UPDATE, else INSERT). */
+  /**
+   * One upsert ({@code MERGE} on H2, {@code INSERT … ON CONFLICT} on PostgreSQL): nodes starting
+   * together and writing the same new key never fail. H2's MERGE can still lose a race against a
+   * concurrent insert of the same key with a duplicate key; the key exists then, so once more
+   * updates it.
+   */
   private void put(String key, String value) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+    for (int attempt = 1; ; attempt++) {
       try {
-        try (PreparedStatement u =
-            c.prepareStatement("UPDATE " + TABLE + " SET \"VALUE\" = ? WHERE \"KEY\" = ?")) {
-          u.setString(1, value);
-          u.setString(2, key);
-          if (u.executeUpdate() == 0) {
-            insert(c, key, value);
-          }
-        }
-        c.commit();
+        inTransaction(
+            c -> {
+              try (PreparedStatement u = c.prepareStatement(upsert)) {
+                u.setString(1, key);
+                u.setString(2, value);
+                u.executeUpdate();
+              }
+              return null;
+            });
+        return;
       } catch (SQLException e) {
-        c.rollback();
-        throw e;
+        if (attempt >= 3 || !"23505".equals(e.getSQLState())) {
+          throw failure("settings.write", e);
+        }
       }
-    } catch (SQLException e) {
-      throw failure("settings.write", e);
     }
   }
 
   /** Inserts unless present; returns the value that is stored afterwards (another node's wins). */
   private String putIfAbsent(String key, String value) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      try {
-        insert(c, key, value);
-        return value;
-      } catch (SQLException e) {
-        return read(key).orElseThrow(() -> failure("settings.write", e));
-      }
+    try {
+      return inTransaction(
+          c -> {
+            insert(c, key, value);
+            return value;
+          });
     } catch (SQLException e) {
-      throw failure("settings.write", e);
+      return read(key).orElseThrow(() -> failure("settings.write", e));
+    }
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** One transaction, durable (see {@link Durability}), rolled back on any failure. */
+  private <T> T inTransaction(Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        durability.begin(c);
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
     }
   }
 
@@ -306,10 +342,16 @@ public final class JdbcSettings implements Settings {
   }
 
   private void delete(String key) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement d = c.prepareStatement("DELETE FROM " + TABLE + " WHERE \"KEY\" = ?")) {
-      d.setString(1, key);
-      d.executeUpdate();
+    try {
+      inTransaction(
+          c -> {
+            try (PreparedStatement d =
+                c.prepareStatement("DELETE FROM " + TABLE + " WHERE \"KEY\" = ?")) {
+              d.setString(1, key);
+              d.executeUpdate();
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw failure("settings.write", e);
     }

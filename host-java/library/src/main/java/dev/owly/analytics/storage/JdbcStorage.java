@@ -9,17 +9,26 @@ import dev.owly.analytics.spi.Row;
 import dev.owly.analytics.spi.Settlement;
 import dev.owly.analytics.spi.Storage;
 import dev.owly.analytics.spi.StorageException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The core's {@code storage} import over JDBC (H2 or PostgreSQL). Every method is one transaction
@@ -27,7 +36,17 @@ import javax.sql.DataSource;
  * are claimed with leases ({@code CLAIMED_BY}/{@code CLAIM_UNTIL}) and due batches with leases
  * ({@code LEASED_BY}/{@code LEASE_UNTIL}), both taken by {@link Lease} ({@code SELECT … FOR UPDATE
  * SKIP LOCKED}, then an UPDATE that repeats the lease predicate), so a row is never held by two
- * nodes at once. The administrator's reads and "delete all" are {@link LedgerQueries}.
+ * nodes at once. The administrator's reads and "delete all" are {@link LedgerQueries}. Every call
+ * is durable when it returns ({@link Durability}).
+ *
+ * <p>A lease is free when it expired <em>or is held by this node</em>: a node id is stable across
+ * restarts, so a restarted node takes back the rows and the batch its previous life left claimed or
+ * half-sent at once instead of after the lease. The price: two flushes of one node running at the
+ * same time may take each other's rows and batches. That never delivers an event twice -- a row is
+ * sealed once ({@code seal} moves only rows still pending and claimed by this node, in one
+ * transaction with the ledger row) and a batch keeps its nonce on every resend -- but may send a
+ * batch twice (the collector answers the second with "duplicate"). {@code Owly} runs one flush at a
+ * time per node; two processes must not share a node id.
  */
 public final class JdbcStorage implements Storage {
   static final String PENDING = "pending";
@@ -36,6 +55,11 @@ public final class JdbcStorage implements Storage {
   static final String FAILED = "failed";
   static final String REJECTED = "rejected";
   static final String RETRY = "retry";
+
+  /** The rule of a stored row or batch whose text is not valid Unicode (a lone surrogate). */
+  public static final String ENCODING_RULE = "storage.encoding";
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
 
   private static final String EVENTS = "\"" + Schema.EVENT_TABLE + "\"";
   private static final String LEDGER = "\"" + Schema.LEDGER_TABLE + "\"";
@@ -46,10 +70,13 @@ public final class JdbcStorage implements Storage {
   private final DataSource dataSource;
   private final String nodeId;
   private final LedgerQueries queries;
+  private final Durability durability;
 
   private JdbcStorage(Builder builder) {
     this.dataSource = builder.dataSource;
     this.nodeId = builder.nodeId;
+    Startup.awaitDatabase(dataSource);
+    this.durability = Durability.ensure(dataSource);
     this.queries = new LedgerQueries(dataSource);
     if (builder.migrate) {
       Schema.migrate(dataSource);
@@ -63,14 +90,17 @@ public final class JdbcStorage implements Storage {
   /** Builds a {@link JdbcStorage}. */
   public static final class Builder {
     private final DataSource dataSource;
-    private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private String nodeId = defaultNodeId();
     private boolean migrate = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = requireNonNull(dataSource, "dataSource");
     }
 
-    /** Names this cluster node in claims and leases; unique per node (default: random). */
+    /**
+     * Names this cluster node in claims and leases: unique per node, and the same after a restart
+     * (default: {@link #defaultNodeId()}). A Data Center plugin passes the cluster's node id.
+     */
     public Builder withNodeId(String nodeId) {
       requireNonNull(nodeId, "nodeId");
       if (nodeId.isBlank() || nodeId.length() > 255) {
@@ -99,9 +129,41 @@ public final class JdbcStorage implements Storage {
     return dataSource;
   }
 
+  /**
+   * The node id used when none is given: {@code <host name>-<8 hex digits of the SHA-256 of the
+   * working directory>}, the same across restarts of one installation and different for nodes on
+   * other hosts or started from other directories. Two nodes on one host started from one directory
+   * (e.g. by systemd, from {@code /}) would share it: a cluster passes its own node ids.
+   */
+  public static String defaultNodeId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      host = System.getenv("COMPUTERNAME");
+    }
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException | SecurityException e) {
+        host = "host";
+      }
+    }
+    host = host.replaceAll("[^A-Za-z0-9._-]", "_");
+    if (host.length() > 64) {
+      host = host.substring(0, 64);
+    }
+    String dir = Path.of("").toAbsolutePath().normalize().toString();
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(dir.getBytes(StandardCharsets.UTF_8));
+      return host + "-" + HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   /** Runs {@code work} as one transaction; rolls back on any failure. */
   private <T> T inTransaction(String op, Transactions.Work<T> work) {
-    return Transactions.run(dataSource, op, work);
+    return Transactions.run(dataSource, durability, op, work);
   }
 
   private static StorageException lostClaim(String code) {
@@ -147,8 +209,73 @@ public final class JdbcStorage implements Storage {
     return inTransaction(
         "claim",
         c ->
-            new Lease(EVENTS, "CLAIMED_BY", "CLAIM_UNTIL", "\"STATE\" = ?", PENDING)
-                .take(c, nodeId, limit, nowMs, leaseUntilMs, ROW_COLUMNS, JdbcStorage::toRow));
+            withoutUnencodable(
+                c,
+                new Lease(EVENTS, "CLAIMED_BY", "CLAIM_UNTIL", "\"STATE\" = ?", PENDING)
+                    .take(c, nodeId, limit, nowMs, leaseUntilMs, ROW_COLUMNS, JdbcStorage::toRow)));
+  }
+
+  /**
+   * Quarantines claimed rows whose text is not valid Unicode -- a lone surrogate edited into the
+   * database cannot be encoded for the core, and would otherwise fail every flush that claims it
+   * and hold back the clean rows claimed with it -- and returns the others.
+   */
+  private List<Row> withoutUnencodable(Connection c, List<Row> rows) throws SQLException {
+    List<Long> bad = new ArrayList<>();
+    List<Row> clean = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      if (encodable(row.data())) {
+        clean.add(row);
+      } else {
+        bad.add(row.id());
+      }
+    }
+    if (bad.isEmpty()) {
+      return rows;
+    }
+    try (PreparedStatement u =
+        c.prepareStatement(
+            "UPDATE "
+                + EVENTS
+                + " SET \"STATE\" = ?, \"REJECT_RULE\" = ?, \"CLAIMED_BY\" = NULL,"
+                + " \"CLAIM_UNTIL\" = NULL WHERE \"ID\" IN ("
+                + Sql.idList(bad)
+                + ") AND \"STATE\" = ? AND \"CLAIMED_BY\" = ?")) {
+      u.setString(1, REJECTED);
+      u.setString(2, ENCODING_RULE);
+      u.setString(3, PENDING);
+      u.setString(4, nodeId);
+      u.executeUpdate();
+    }
+    LOG.warn("owly {} quarantined={}", ENCODING_RULE, bad.size());
+    return clean;
+  }
+
+  private static boolean encodable(NewRow r) {
+    return wellFormed(r.name())
+        && wellFormed(r.tenant())
+        && wellFormed(r.productVersion())
+        && wellFormed(r.appVersion())
+        && wellFormed(r.attributes());
+  }
+
+  /** Whether {@code s} is valid UTF-16: every surrogate is one half of a pair. */
+  static boolean wellFormed(String s) {
+    if (s == null) {
+      return true;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (Character.isHighSurrogate(ch)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(ch)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Row toRow(ResultSet r) throws SQLException {
@@ -183,7 +310,11 @@ public final class JdbcStorage implements Storage {
             p.setInt(2, limit);
             try (ResultSet r = p.executeQuery()) {
               while (r.next()) {
-                rows.add(toRow(r));
+                Row row = toRow(r);
+                // Unencodable rows are quarantined by the next claim; a preview skips them.
+                if (encodable(row.data())) {
+                  rows.add(row);
+                }
               }
             }
           }
@@ -280,15 +411,66 @@ public final class JdbcStorage implements Storage {
     return inTransaction(
         "due",
         c ->
-            new Lease(
-                    LEDGER,
-                    "LEASED_BY",
-                    "LEASE_UNTIL",
-                    "\"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?",
-                    SEALED,
-                    RETRY,
-                    nowMs)
-                .take(c, nodeId, limit, nowMs, leaseUntilMs, BATCH_COLUMNS, JdbcStorage::toBatch));
+            withoutUnencodableBatches(
+                c,
+                new Lease(
+                        LEDGER,
+                        "LEASED_BY",
+                        "LEASE_UNTIL",
+                        "\"STATUS\" IN (?, ?) AND \"NEXT_ATTEMPT_AT\" <= ?",
+                        SEALED,
+                        RETRY,
+                        nowMs)
+                    .take(
+                        c, nodeId, limit, nowMs, leaseUntilMs, BATCH_COLUMNS, JdbcStorage::toBatch),
+                nowMs));
+  }
+
+  /**
+   * Fails sealed batches whose stored text was edited into something that is not valid Unicode:
+   * they can never be sent as sealed (the content hash would not match anyway), and must not stop
+   * the batches due with them.
+   */
+  private List<Batch> withoutUnencodableBatches(Connection c, List<Batch> batches, long nowMs)
+      throws SQLException {
+    List<Long> bad = new ArrayList<>();
+    List<Batch> clean = new ArrayList<>(batches.size());
+    for (Batch b : batches) {
+      if (wellFormed(b.dataEncoded()) && wellFormed(b.contentHash())) {
+        clean.add(b);
+      } else {
+        bad.add(b.id());
+      }
+    }
+    if (bad.isEmpty()) {
+      return batches;
+    }
+    try (PreparedStatement u =
+        c.prepareStatement(
+            "UPDATE "
+                + LEDGER
+                + " SET \"STATUS\" = ?, \"REASON\" = ?, \"SETTLED_AT\" = ?,"
+                + " \"LEASED_BY\" = NULL, \"LEASE_UNTIL\" = NULL WHERE \"ID\" IN ("
+                + Sql.idList(bad)
+                + ")")) {
+      u.setString(1, FAILED);
+      u.setString(2, ENCODING_RULE);
+      u.setLong(3, nowMs);
+      u.executeUpdate();
+    }
+    try (PreparedStatement u =
+        c.prepareStatement(
+            "UPDATE "
+                + EVENTS
+                + " SET \"STATE\" = ?, \"CLAIMED_BY\" = NULL, \"CLAIM_UNTIL\" = NULL"
+                + " WHERE \"BATCH_ID\" IN ("
+                + Sql.idList(bad)
+                + ")")) {
+      u.setString(1, FAILED);
+      u.executeUpdate();
+    }
+    LOG.warn("owly {} failed-batches={}", ENCODING_RULE, bad.size());
+    return clean;
   }
 
   private static final String BATCH_COLUMNS =
@@ -442,8 +624,9 @@ public final class JdbcStorage implements Storage {
   }
 
   /**
-   * The administrator's "delete all analytics data": every event and every ledger row, in one
-   * transaction. Settings (mode, secret) are kept. Returns how many rows were deleted.
+   * The administrator's "delete all analytics data": every event, every ledger row, the counters
+   * and the delivery health, in one transaction. Settings (mode, secret) are kept. Returns how many
+   * events and ledger rows were deleted.
    */
   public long deleteAll() {
     return queries.deleteAll();

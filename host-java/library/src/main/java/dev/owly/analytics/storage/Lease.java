@@ -42,9 +42,9 @@ final class Lease {
   }
 
   /**
-   * Leases up to {@code limit} eligible rows, in id order, that nobody holds or whose lease ended
-   * before {@code nowMs}, to {@code nodeId} until {@code leaseUntilMs}, and reads {@code columns}
-   * of the rows it got.
+   * Leases up to {@code limit} eligible rows, in id order, that nobody holds, whose lease ended
+   * before {@code nowMs} or that {@code nodeId} holds itself, to {@code nodeId} until {@code
+   * leaseUntilMs}, and reads {@code columns} of the rows it got.
    */
   <T> List<T> take(
       Connection c,
@@ -55,7 +55,16 @@ final class Lease {
       String columns,
       RowReader<T> reader)
       throws SQLException {
-    String free = " AND (\"" + holderColumn + "\" IS NULL OR \"" + untilColumn + "\" < ?)";
+    // Free: nobody holds it, its lease ended, or this node holds it (a node id is the same after
+    // a restart, so its own leases from before a crash are its own; see JdbcStorage).
+    String free =
+        " AND (\""
+            + holderColumn
+            + "\" IS NULL OR \""
+            + untilColumn
+            + "\" < ? OR \""
+            + holderColumn
+            + "\" = ?)";
     List<Long> candidates = new ArrayList<>();
     try (PreparedStatement p =
         c.prepareStatement(
@@ -67,6 +76,7 @@ final class Lease {
                 + " ORDER BY \"ID\" LIMIT ? FOR UPDATE SKIP LOCKED")) {
       int i = bindEligible(p, 1);
       p.setLong(i++, nowMs);
+      p.setString(i++, nodeId);
       p.setInt(i, limit);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
@@ -94,7 +104,8 @@ final class Lease {
       u.setString(1, nodeId);
       u.setLong(2, leaseUntilMs);
       int i = bindEligible(u, 3);
-      u.setLong(i, nowMs);
+      u.setLong(i++, nowMs);
+      u.setString(i, nodeId);
       u.executeUpdate();
     }
     List<T> taken = new ArrayList<>(candidates.size());

@@ -31,15 +31,22 @@ final class LedgerQueries {
     this.dataSource = dataSource;
   }
 
-  /** Every event and every ledger row, in one transaction; settings are kept. */
+  /**
+   * Every event, every ledger row, the counters and the delivery health, in one transaction;
+   * settings are kept. Returns the events and ledger rows deleted.
+   */
   long deleteAll() {
     return Transactions.run(
         dataSource,
         "delete-all",
         c -> {
           try (Statement s = c.createStatement()) {
-            return (long) s.executeUpdate("DELETE FROM " + EVENTS)
-                + s.executeUpdate("DELETE FROM " + LEDGER);
+            long deleted =
+                (long) s.executeUpdate("DELETE FROM " + EVENTS)
+                    + s.executeUpdate("DELETE FROM " + LEDGER);
+            s.executeUpdate("DELETE FROM \"" + Schema.COUNTER_TABLE + "\"");
+            s.executeUpdate("DELETE FROM \"" + Schema.DELIVERY_TABLE + "\"");
+            return deleted;
           }
         });
   }

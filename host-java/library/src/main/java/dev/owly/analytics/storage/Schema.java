@@ -27,6 +27,16 @@ public final class Schema {
   /** Settings: key/value. */
   public static final String SETTING_TABLE = "AO_OWLY_SETTING_AO";
 
+  /**
+   * Counters per UTC day: accepted events by event name, sent events by event name, filter
+   * rejections by rule id, flush outcomes, storage drops by reason ({@link CounterKind}). Written
+   * additively by every node ({@link DailyCounters}); never holds content.
+   */
+  public static final String COUNTER_TABLE = "AO_OWLY_COUNTER_AO";
+
+  /** Delivery health: one row, the last success and failure the nodes observed. */
+  public static final String DELIVERY_TABLE = "AO_OWLY_DELIVERY_AO";
+
   /** Applied schema migrations. */
   public static final String VERSION_TABLE = "AO_OWLY_SCHEMA_AO";
 
@@ -91,7 +101,29 @@ public final class Schema {
                           + "\"KEY\" VARCHAR(255) NOT NULL PRIMARY KEY,"
                           + "\"VALUE\" "
                           + d.textType
-                          + ")")));
+                          + ")")),
+          new Migration(
+              2,
+              "daily counters, delivery health",
+              d ->
+                  List.of(
+                      "CREATE TABLE IF NOT EXISTS \""
+                          + COUNTER_TABLE
+                          + "\" ("
+                          + "\"UTC_DAY\" INTEGER NOT NULL,"
+                          + "\"KIND\" VARCHAR(16) NOT NULL,"
+                          + "\"NAME\" VARCHAR(255) NOT NULL,"
+                          + "\"AMOUNT\" BIGINT NOT NULL,"
+                          + "CONSTRAINT \"PK_OWLY_COUNTER\" PRIMARY KEY"
+                          + " (\"UTC_DAY\", \"KIND\", \"NAME\"))",
+                      "CREATE TABLE IF NOT EXISTS \""
+                          + DELIVERY_TABLE
+                          + "\" ("
+                          + "\"ID\" INTEGER NOT NULL PRIMARY KEY,"
+                          + "\"LAST_SUCCESS_AT\" BIGINT,"
+                          + "\"LAST_FAILURE_AT\" BIGINT,"
+                          + "\"FAILING_SINCE\" BIGINT,"
+                          + "\"LAST_ERROR_CODE\" VARCHAR(64))")));
 
   private Schema() {}
 
@@ -100,12 +132,44 @@ public final class Schema {
     return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
   }
 
-  /** Brings the database to the latest version; safe to call on every start, from every node. */
+  /**
+   * Brings the database to the latest version; safe to call on every start, from every node, and
+   * from many nodes at the same moment: on PostgreSQL the migration is one transaction under an
+   * advisory lock (concurrent {@code CREATE TABLE IF NOT EXISTS} otherwise races on the catalog and
+   * fails with a duplicate key); elsewhere an error caused by a concurrent node's DDL is retried.
+   */
   public static void migrate(DataSource dataSource) {
     requireNonNull(dataSource, "dataSource");
-    try (Connection c = dataSource.getConnection()) {
-      Dialect dialect = Dialect.of(c);
-      c.setAutoCommit(true);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        migrate(c);
+        return;
+      } catch (SQLException e) {
+        if (attempt >= MIGRATE_ATTEMPTS || !concurrentDdl(e)) {
+          throw Transactions.translate("schema.migrate", e);
+        }
+      }
+      try {
+        Thread.sleep(20L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable("schema.migrate.interrupted", e);
+      }
+    }
+  }
+
+  private static final int MIGRATE_ATTEMPTS = 5;
+
+  private static void migrate(Connection c) throws SQLException {
+    Dialect dialect = Dialect.of(c);
+    String lock = dialect.migrationLock();
+    c.setAutoCommit(lock == null);
+    try {
+      if (lock != null) {
+        try (Statement s = c.createStatement()) {
+          s.execute(lock);
+        }
+      }
       try (Statement s = c.createStatement()) {
         s.execute(
             "CREATE TABLE IF NOT EXISTS \""
@@ -137,14 +201,42 @@ public final class Schema {
           p.setLong(3, System.currentTimeMillis());
           p.executeUpdate();
         } catch (SQLException e) {
-          if (currentVersion(c) < m.version()) {
+          if (lock != null || currentVersion(c) < m.version()) {
             throw e; // not a concurrent node recording the same migration
           }
         }
       }
-    } catch (SQLException e) {
-      throw Transactions.translate("schema.migrate", e);
+      if (lock != null) {
+        c.commit();
+      }
+    } catch (SQLException | RuntimeException e) {
+      if (lock != null) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
+  }
+
+  /** An error a node can get from DDL that another node is running at the same moment. */
+  private static boolean concurrentDdl(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    return switch (state) {
+      case "23505", // unique violation (PostgreSQL's catalog, a version row)
+              "42P07", // PostgreSQL: relation already exists
+              "42710", // PostgreSQL: object already exists
+              "42S01", // H2: table already exists
+              "42S11", // H2: index already exists
+              "40001", // serialization failure
+              "40P01", // PostgreSQL deadlock
+              "HYT00", // H2 lock timeout
+              "HY000" -> // H2: "object already exists" from a concurrent CREATE INDEX IF NOT EXISTS
+          true;
+      default -> false;
+    };
   }
 
   /** The applied version, 0 for an empty database. */

@@ -19,6 +19,11 @@ final class Transactions {
 
   /** Runs {@code work} as one transaction; rolls back on any failure. */
   static <T> T run(DataSource dataSource, String op, Work<T> work) {
+    return run(dataSource, null, op, work);
+  }
+
+  /** The same, made durable first ({@link Durability#begin}) when {@code durability} is given. */
+  static <T> T run(DataSource dataSource, Durability durability, String op, Work<T> work) {
     Connection c;
     try {
       c = dataSource.getConnection();
@@ -28,6 +33,9 @@ final class Transactions {
     try (c) {
       c.setAutoCommit(false);
       try {
+        if (durability != null) {
+          durability.begin(c);
+        }
         T result = work.run(c);
         c.commit();
         return result;

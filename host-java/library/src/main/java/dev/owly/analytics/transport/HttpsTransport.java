@@ -40,6 +40,20 @@ import javax.net.ssl.TrustManagerFactory;
  * is a loopback literal. The body is never logged; failures become short codes.
  */
 public final class HttpsTransport implements Transport {
+  /** Default connect timeout. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Default request timeout: well inside a flush's budget and the guest call's time limit, so a
+   * collector that never answers ends as a {@code timeout} the core retries, never as a guest call
+   * cut off in the middle of a send.
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The longest one send can take with the default timeouts. */
+  public static final Duration DEFAULT_LONGEST_SEND =
+      DEFAULT_CONNECT_TIMEOUT.plus(DEFAULT_REQUEST_TIMEOUT);
+
   private final URI uri;
   private final HttpClient client;
   private final Duration requestTimeout;
@@ -70,8 +84,8 @@ public final class HttpsTransport implements Transport {
   public static final class Builder {
     private final URI uri;
     private SSLContext sslContext;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private ProxySelector proxySelector = ProxySelector.getDefault();
 
     private Builder(String url) {

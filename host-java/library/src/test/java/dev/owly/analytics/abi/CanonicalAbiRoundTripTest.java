@@ -56,9 +56,10 @@ class CanonicalAbiRoundTripTest {
         Arguments.of(WitTypes.TRANSPORT_ERROR, new Case(2, "tls")),
         Arguments.of(
             WitTypes.FLUSH_REPORT,
-            new Object[] {Case.some("mode.changed"), 1, 2, 3, 4, 5, 6, 1L << 40}),
+            new Object[] {Case.some(new Case(5, null)), 1, 2, 3, 4, 5, 6, 1L << 40}),
         Arguments.of(
-            WitTypes.DECODED, new Object[] {-2L, "ABC", true, "123456", "{\"dataRows\":[]}", 0}),
+            WitTypes.DECODED,
+            new Object[] {-2L, "ABC", true, "123456", "{\"dataRows\":[]}", 0, "T"}),
         Arguments.of(WitTypes.VERIFIED, new Object[] {1L, "H", "T", 500, -1}),
         Arguments.of(
             WitType.list(WitTypes.EVENT_SPEC),

@@ -62,15 +62,15 @@ class WitTypesLayoutTest {
         Arguments.of(
             "flush-report",
             WitTypes.FLUSH_REPORT,
-            48,
+            40,
             8,
-            List.of(I32, I32, I32, I32, I32, I32, I32, I32, I32, I64)),
+            List.of(I32, I32, I32, I32, I32, I32, I32, I32, I64)),
         Arguments.of(
             "decoded",
             WitTypes.DECODED,
-            40,
+            48,
             8,
-            List.of(I64, I32, I32, I32, I32, I32, I32, I32, I32)),
+            List.of(I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32)),
         Arguments.of(
             "verified", WitTypes.VERIFIED, 32, 8, List.of(I64, I32, I32, I32, I32, I32, I32)),
         Arguments.of("int-range", WitTypes.INT_RANGE, 16, 8, List.of(I64, I64)),

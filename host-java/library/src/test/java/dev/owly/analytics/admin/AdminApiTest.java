@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.owly.analytics.admin.jdk.JdkAdminServer;
 import dev.owly.analytics.api.Owly;
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.settings.Hex;
@@ -54,12 +55,20 @@ class AdminApiTest {
   static final String ADMIN_PASSWORD = "correct horse battery staple";
   static final String USER = "jane";
   static final String USER_PASSWORD = "jane-password-1";
-  static final List<String> GET_PATHS = List.of("status", "preview", "ledger", "stats");
+  static final List<String> GET_PATHS =
+      List.of(
+          "status",
+          "preview",
+          "ledger",
+          "stats",
+          "charts/events",
+          "charts/batches",
+          "charts/storage");
   static final List<String> POST_PATHS = List.of("logout", "mode", "retention", "delete-all");
 
   JdbcConnectionPool db;
   Owly owly;
-  AdminApi.Server server;
+  JdkAdminServer server;
   byte[] secret;
   final List<String> sent = Collections.synchronizedList(new ArrayList<>());
 
@@ -103,13 +112,14 @@ class AdminApiTest {
     Files.writeString(dir.resolve("outside.html"), "outside the root");
     StandaloneAccess access =
         StandaloneAccess.builder(ADMIN, ADMIN_PASSWORD).withUser(USER, USER_PASSWORD).build();
-    server = AdminApi.builder(owly, access).withStaticRoot(www).build().start(0);
+    server = JdkAdminServer.start(AdminApi.builder(owly, access).withStaticRoot(www).build(), 0);
   }
 
   @BeforeEach
   void freshState() {
     owly.settings().setMode(Mode.REMOTE);
     owly.storage().deleteAll();
+    owly.core().counters().orElseThrow().discard();
     sent.clear();
   }
 
@@ -253,6 +263,36 @@ class AdminApiTest {
   }
 
   @Test
+  void shouldRefuseEveryContentTypeButJson() throws Exception {
+    Session admin = session(login(ADMIN, ADMIN_PASSWORD));
+    for (String type :
+        List.of(
+            "application/jsonp",
+            "application/json-seq",
+            "application/json; charset=latin1",
+            "application/json; foo=bar",
+            "text/json",
+            "application/x-www-form-urlencoded")) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(api("mode"))
+              .header("Content-Type", type)
+              .header("Cookie", "OWLYSESSION=" + admin.id())
+              .header("X-Owly-CSRF", admin.csrf());
+      assertError(403, "csrf", send(b, "{\"mode\":\"off\"}"));
+      HttpRequest.Builder signIn =
+          HttpRequest.newBuilder(api("session")).header("Content-Type", type);
+      assertError(403, "csrf", send(signIn, credentials(ADMIN, ADMIN_PASSWORD)));
+    }
+    assertEquals(Mode.REMOTE, owly.settings().mode());
+    HttpRequest.Builder ok =
+        HttpRequest.newBuilder(api("mode"))
+            .header("Content-Type", "application/json;charset=UTF-8")
+            .header("Cookie", "OWLYSESSION=" + admin.id())
+            .header("X-Owly-CSRF", admin.csrf());
+    assertEquals(200, send(ok, "{\"mode\":\"off\"}").statusCode());
+  }
+
+  @Test
   void shouldRefuseACrossSiteSignIn() throws Exception {
     HttpResponse<String> r =
         send(
@@ -303,7 +343,11 @@ class AdminApiTest {
             "\\{\"mode\":\"remote\",\"collectorUrl\":\"https://collector.invalid/collect\","
                 + "\"retentionDays\":0,\"secretFingerprint\":\"[0-9a-f]{16}\","
                 + "\"serverId\":\"TEST-0000-0000-0003\",\"productVersion\":\"9.12.15\","
-                + "\"appVersion\":\"0.1.0-test\",\"csrf\":\"[A-Za-z0-9_-]{43}\",\"pending\":1\\}",
+                + "\"appVersion\":\"0.1.0-test\",\"csrf\":\"[A-Za-z0-9_-]{43}\",\"pending\":1,"
+                + "\"delivery\":\\{\"pendingRows\":1,\"sealedBatches\":0,\"retryingBatches\":0,"
+                + "\"failedBatches\":0,\"deliveredBatches\":0,\"droppedRows\":0,"
+                + "\"lastSuccessAt\":null,\"failingSince\":null,\"lastFailureAt\":null,"
+                + "\"lastErrorCode\":null}}",
             status),
         status);
     String fingerprint =
@@ -325,6 +369,57 @@ class AdminApiTest {
 
     String stats = get("stats", admin).body();
     assertTrue(stats.matches("\\{\"counters\":\\[.*\\{\"name\":\"@email\",\"value\":\\d+}.*]}"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void shouldAnswerTheChartsFromTheTablesAsDocumented() throws Exception {
+    Session admin = session(login(ADMIN, ADMIN_PASSWORD));
+    assertTrue(owly.record("owly.view.settings", Map.of()).accepted());
+    assertTrue(owly.record("owly.view.settings", Map.of()).accepted());
+    assertFalse(owly.record("owly.export.failed", Map.of("reason", "a@b.example")).accepted());
+    owly.flush();
+    assertTrue(owly.record("owly.view.export", Map.of()).accepted());
+
+    Map<String, Object> events = JsonBody.object(get("charts/events", admin).body());
+    List<Object> days = (List<Object>) events.get("days");
+    assertEquals(30, days.size());
+    assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), days.get(29));
+    assertEquals(
+        List.of(
+            Map.of("name", "owly.view.settings", "counts", counts(2L)),
+            Map.of("name", "owly.view.export", "counts", counts(1L))),
+        events.get("accepted"));
+    assertEquals(
+        List.of(Map.of("name", "owly.view.settings", "counts", counts(2L))), events.get("sent"));
+    assertEquals(List.of(Map.of("rule", "@email", "counts", counts(1L))), events.get("rejected"));
+    assertEquals(Map.of("accepted", 3L, "sent", 2L, "rejected", 1L), events.get("totals"));
+
+    Map<String, Object> batches = JsonBody.object(get("charts/batches", admin).body());
+    List<Object> outcomes = (List<Object>) batches.get("outcomes");
+    assertEquals(Map.of("outcome", "delivered", "counts", counts(1L)), outcomes.get(0));
+    Map<String, Object> health = (Map<String, Object>) batches.get("health");
+    assertTrue((Long) health.get("lastSuccessAt") > 0);
+    assertEquals(JsonBody.NULL, health.get("failingSince"));
+
+    Map<String, Object> storage = JsonBody.object(get("charts/storage", admin).body());
+    assertEquals(1L, storage.get("pending"));
+    assertTrue((Long) storage.get("pendingBytes") > "owly.view.export".length());
+    assertEquals(JsonBody.NULL, storage.get("capRows"));
+    assertEquals(JsonBody.NULL, storage.get("capBytes"));
+    assertEquals(List.of(), storage.get("drops"));
+
+    String status = get("status", admin).body();
+    assertTrue(status.contains("\"deliveredBatches\":1,"), status);
+    assertTrue(status.contains("\"pendingRows\":1,"), status);
+    assertError(405, "method-not-allowed", post("charts/events", admin, "{}", admin.csrf()));
+  }
+
+  /** A 30-day series with {@code today} as its last count. */
+  static List<Object> counts(Long today) {
+    List<Object> out = new ArrayList<>(Collections.nCopies(29, (Object) 0L));
+    out.add(today);
+    return out;
   }
 
   @Test

@@ -145,7 +145,9 @@ class CoreOnStubTest {
     TestCaps caps = new TestCaps();
     caps.mode(Mode.LOCAL);
     try (Core core = core(caps, StubModule.primary())) {
-      assertEquals("mode.local", core.flush().stopped());
+      FlushReport report = core.flush();
+      assertEquals("mode.local", report.stopped());
+      assertEquals(StopReason.MODE_LOCAL, report.stopReason());
       assertTrue(caps.bodies.isEmpty());
     }
   }
@@ -155,7 +157,9 @@ class CoreOnStubTest {
   void inspectExportsLiftEveryPayloadErrorAndRecord(ModuleSource source) {
     TestCaps caps = new TestCaps();
     try (Core core = core(caps, source)) {
-      assertEquals(new Decoded(-2L, "ABC", true, "123456", "x€", 4), core.decode("x€"));
+      assertEquals(
+          new Decoded(-2L, "ABC", true, "123456", "x€", 4, "STUB-TENA-NT00-0001"),
+          core.decode("x€"));
       PayloadException e = assertThrows(PayloadException.class, () -> core.decode("bad"));
       assertEquals(PayloadException.Kind.MALFORMED, e.kind());
       assertEquals("json", e.reason());

@@ -25,7 +25,12 @@ class PostgresStorageTest extends StorageContractTest {
         Statement s = c.createStatement()) {
       for (String table :
           new String[] {
-            Schema.EVENT_TABLE, Schema.LEDGER_TABLE, Schema.SETTING_TABLE, Schema.VERSION_TABLE
+            Schema.EVENT_TABLE,
+            Schema.LEDGER_TABLE,
+            Schema.SETTING_TABLE,
+            Schema.COUNTER_TABLE,
+            Schema.DELIVERY_TABLE,
+            Schema.VERSION_TABLE
           }) {
         s.execute("DROP TABLE IF EXISTS \"" + table + "\"");
       }

@@ -196,14 +196,53 @@ abstract class StorageContractTest {
   @Test
   void sealWithANonceAlreadyInTheLedgerChangesNothing() throws Exception {
     appendRows(2);
-    List<Row> first = nodeA.claim(1, T0, T0 + LEASE);
-    List<Row> second = nodeA.claim(1, T0, T0 + LEASE);
+    List<Row> claimed = nodeA.claim(2, T0, T0 + LEASE);
+    List<Row> first = claimed.subList(0, 1);
+    List<Row> second = claimed.subList(1, 2);
     nodeA.seal(batch(5, first, T0 + 1));
     StorageException e =
         assertThrows(StorageException.class, () -> nodeA.seal(batch(5, second, T0 + 2)));
     assertEquals(StorageException.Kind.OTHER, e.kind());
     assertEquals(1, ledgerRows());
     assertEquals(1, eventsIn("pending"));
+  }
+
+  @Test
+  void aRestartedNodeTakesBackItsOwnClaimedRowsAtOnce() {
+    List<Long> ids = appendRows(3);
+    assertEquals(3, nodeA.claim(10, T0, T0 + LEASE).size());
+    // node-a is killed here, before sealing; it starts again with the same node id
+    JdbcStorage restarted = JdbcStorage.builder(dataSource).withNodeId("node-a").build();
+    assertTrue(nodeB.claim(10, T0 + 1, T0 + 1 + LEASE).isEmpty(), "others wait for the lease");
+    assertEquals(ids, restarted.claim(10, T0 + 1, T0 + 1 + LEASE).stream().map(Row::id).toList());
+  }
+
+  @Test
+  void aRestartedNodeResendsItsOwnInterruptedBatchAtOnce() throws Exception {
+    appendRows(2);
+    long id = nodeA.seal(batch(13, nodeA.claim(2, T0, T0 + LEASE), T0));
+    // node-a is killed while sending, before settling
+    JdbcStorage restarted = JdbcStorage.builder(dataSource).withNodeId("node-a").build();
+    assertTrue(nodeB.due(10, T0 + 1, T0 + 1 + LEASE).isEmpty(), "others wait for the lease");
+    List<Batch> due = restarted.due(10, T0 + 1, T0 + 1 + LEASE);
+    assertEquals(List.of(id), due.stream().map(Batch::id).toList());
+    assertEquals(13, due.get(0).nonce(), "resent under its nonce");
+    restarted.settle(id, T0 + 2, new Settlement.Delivered(200));
+    assertEquals(2, eventsIn("delivered"));
+  }
+
+  @Test
+  void twoClaimsOfOneNodeAtOnceNeverSealARowTwice() throws Exception {
+    appendRows(2);
+    List<Row> first = nodeA.claim(10, T0, T0 + LEASE);
+    List<Row> second = nodeA.claim(10, T0 + 1, T0 + 1 + LEASE); // a second thread of node-a
+    assertEquals(ids(first).length, ids(second).length);
+    nodeA.seal(batch(1, second, T0 + 2));
+    StorageException e =
+        assertThrows(StorageException.class, () -> nodeA.seal(batch(2, first, T0 + 3)));
+    assertEquals(StorageException.Kind.LOST_CLAIM, e.kind());
+    assertEquals(1, ledgerRows());
+    assertEquals(2, eventsIn("sealed"));
   }
 
   @Test
@@ -391,6 +430,10 @@ abstract class StorageContractTest {
                       continue; // lock timeout: try again, as the core would
                     }
                     emptyRounds = got.isEmpty() ? emptyRounds + 1 : 0;
+                    if (!got.isEmpty()) {
+                      // Done with them (a node's own claims are its own again at its next claim).
+                      node.quarantine(ids(got), "test.done");
+                    }
                     for (Row r : got) {
                       if (!claimed.add(r.id())) {
                         duplicates.incrementAndGet();

@@ -3,6 +3,9 @@ package dev.owly.analytics.storage;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -27,5 +30,23 @@ public final class TestDatabases {
     PGSimpleDataSource pg = new PGSimpleDataSource();
     pg.setUrl(requireNonNull(url, "url"));
     return pg;
+  }
+
+  /** Drops every Owly table, so the next migration starts from an empty database. */
+  public static void dropOwlyTables(DataSource ds) throws SQLException {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      for (String table :
+          new String[] {
+            Schema.EVENT_TABLE,
+            Schema.LEDGER_TABLE,
+            Schema.SETTING_TABLE,
+            Schema.COUNTER_TABLE,
+            Schema.DELIVERY_TABLE,
+            Schema.VERSION_TABLE
+          }) {
+        s.execute("DROP TABLE IF EXISTS \"" + table + "\"");
+      }
+    }
   }
 }
