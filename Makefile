@@ -95,7 +95,7 @@ stub-wasm:
 ## library's core tests again on GraalWasm with its JIT, and scripts/owly-graalwasm on owly.jar.
 ## The library is rebuilt there (its own tests skipped) so nothing comes from ~/.m2.
 JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
-GRAALWASM_MVN = JAVA_HOME=$(JDK25) mvn -B -f host-java -pl library,graalwasm -Dowly.library.skipTests=true
+GRAALWASM_MVN = JAVA_HOME=$(JDK25) mvn -B -f host-java -pl library,graalwasm -Dowly.library.rebuildOnly=true
 java-test: wasm web
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
 	@test -x $(JDK25)/bin/java || { echo "java-test: no JDK 21+ at $(JDK25) (set JDK25=...)"; exit 1; }
