@@ -131,6 +131,16 @@ faults-test:
 demo: tools jar
 	java -jar host-java/target/owly.jar demo --payload-dir out/payloads
 
+## The performance race (issue 9): native, Endive interpreter and AOT, GraalWasm (JIT, JDK 25)
+## and plain Java on the same work; writes docs/performance.md (table) and docs/performance.png.
+## Bounded (fixed iterations and times): about 15 minutes on 2 cores. PostgreSQL: database owly_perf.
+race: wasm
+	python3 -m pip install --quiet --disable-pip-version-check matplotlib
+	eval "$$(scripts/pg-start.sh | tail -n 1)" && \
+	  { su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='owly_perf'\"" | grep -q 1 || \
+	    su postgres -c "psql -qc 'CREATE DATABASE owly_perf OWNER owly'"; } && \
+	  OWLY_PG_URL="$$(echo "$$OWLY_PG_URL" | sed 's|/[a-z_]*?|/owly_perf?|')" python3 scripts/race.py
+
 ## Criterion benchmarks (native) and the release module size.
 bench: size
 	$(CARGO) bench -p owly-core --bench core
