@@ -14,22 +14,28 @@ ENGINES = [("INTERPRETER", "Endive interpreter (JDK 17)"), ("AOT", "Endive AOT (
 
 
 def fmt(x, unit):
+    if x is None:
+        return "failed"
     return f"{x:.3g} {unit}" if x < 100 else f"{x:,.0f} {unit}"
+
+
+def ratio(x, base):
+    return "" if x is None or base is None else f" ({x / base:.1f}×)"
 
 
 def table(r):
     n = r["native"]
     lines = ["| measure | native Rust | " + " | ".join(e[1] for e in ENGINES)
              + " | plain Java |", "|---|---|" + "---|" * len(ENGINES) + "---|"]
-    rec = [fmt(r["record_us"][e], "µs") + f" ({r['record_us'][e] / n['record_us']:.1f}×)"
+    rec = [fmt(r["record_us"][e], "µs") + ratio(r["record_us"][e], n["record_us"])
            for e, _ in ENGINES]
     lines.append(f"| record (storage a no-op) | {fmt(n['record_us'], 'µs')} | "
                  + " | ".join(rec) + " | – |")
-    fl = [fmt(r["flush500_ms"][e], "ms") + f" ({r['flush500_ms'][e] / n['flush500_ms']:.1f}×)"
+    fl = [fmt(r["flush500_ms"][e], "ms") + ratio(r["flush500_ms"][e], n["flush500_ms"])
           for e, _ in ENGINES]
     plain = r["flush500_ms"]["PLAIN"]
     lines.append(f"| 500-row flush (storage, transport no-ops) | {fmt(n['flush500_ms'], 'ms')} | "
-                 + " | ".join(fl) + f" | {fmt(plain, 'ms')} ({plain / n['flush500_ms']:.1f}×) |")
+                 + " | ".join(fl) + f" | {fmt(plain, 'ms')}{ratio(plain, n['flush500_ms'])} |")
     heap = " | ".join(f"{r['heap_mib'][e]:.2f} MiB" for e, _ in ENGINES)
     lines.append(f"| Java heap per instance | – | {heap} | – |")
     st = " | ".join(f"{r['startup_ms'][e]['build']:.0f} + {r['startup_ms'][e]['first_record']:.0f} ms"
@@ -41,8 +47,9 @@ def table(r):
             "| 10k rows flushed to the loopback collector |", "|---|---|---|---|---|"]
     for db, v in r["e2e"].items():
         o, j = v["owlyRecord"], v["jdbcInsert"]
-        out.append(f"| {db} | {o['p50']:.1f} / {o['p99']:.1f} µs | {j['p50']:.1f} / {j['p99']:.1f} µs"
-                   f" | {o['p50'] / j['p50']:.1f}× | {r['flush10k_ms'][db]:,.0f} ms |")
+        pair = lambda x: "failed" if x["p50"] is None else f"{x['p50']:.1f} / {x['p99']:.1f} µs"
+        rat = "–" if o["p50"] is None or j["p50"] is None else f"{o['p50'] / j['p50']:.1f}×"
+        out.append(f"| {db} | {pair(o)} | {pair(j)} | {rat} | {fmt(r['flush10k_ms'][db], 'ms')} |")
     m = r["machine"]
     out += ["", f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB, Linux {m['kernel']}; "
             f"{m['jdk17']}; {m['jdk25']}; {m['rustc']}. Load average before/after: "
@@ -57,9 +64,10 @@ def chart(r):
     import matplotlib.pyplot as plt
     n = r["native"]
     names = ["native"] + [e[1].split(" (")[0] for e in ENGINES] + ["plain Java"]
-    rec = [1.0] + [r["record_us"][e] / n["record_us"] for e, _ in ENGINES] + [float("nan")]
-    fl = [1.0] + [r["flush500_ms"][e] / n["flush500_ms"] for e, _ in ENGINES] + [
-        r["flush500_ms"]["PLAIN"] / n["flush500_ms"]]
+    rel = lambda x, b: float("nan") if x is None else x / b
+    rec = [1.0] + [rel(r["record_us"][e], n["record_us"]) for e, _ in ENGINES] + [float("nan")]
+    fl = [1.0] + [rel(r["flush500_ms"][e], n["flush500_ms"]) for e, _ in ENGINES] + [
+        rel(r["flush500_ms"]["PLAIN"], n["flush500_ms"])]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, vals, title in ((axes[0], rec, "record"), (axes[1], fl, "500-row flush")):
         bars = ax.bar(names, vals, color=["#444", "#c66", "#6a6", "#66c", "#cc6"])

@@ -92,10 +92,17 @@ def criterion():
 
 
 def us_per_op(entry):
+    if entry is None:
+        return None
     m = entry["primaryMetric"]
     unit = m["scoreUnit"]
     s = m["score"]
     return {"ops/s": 1e6 / s if s else float("nan"), "us/op": s, "ms/op": s * 1e3}[unit]
+
+
+def ms(entry):
+    v = us_per_op(entry)
+    return None if v is None else v / 1e3
 
 
 def find(results, bench, **params):
@@ -103,11 +110,13 @@ def find(results, bench, **params):
         if r["benchmark"].endswith(bench) and all(
                 str(r.get("params", {}).get(k)) == str(v) for k, v in params.items()):
             return r
-    raise KeyError(f"{bench} {params}")
+    # A benchmark that failed (JMH goes on with the next): reported as failed, not a crash.
+    print(f"race: no result for {bench} {params}", file=sys.stderr)
+    return None
 
 
 def percentile(entry, p):
-    return entry["primaryMetric"]["scorePercentiles"][p]
+    return None if entry is None else entry["primaryMetric"]["scorePercentiles"][p]
 
 
 def heap(home, cp, engine, jvm=()):
@@ -176,17 +185,15 @@ def main():
             "GRAALWASM": us_per_op(find(r25, "RecordBenchmark.record", engine="GRAALWASM")),
         },
         "flush500_ms": {
-            "AOT": us_per_op(find(r17, "FlushEncodeBenchmark.flush500", engine="AOT")) / 1e3,
-            "INTERPRETER": us_per_op(find(r17, "FlushEncodeBenchmark.flush500",
-                                          engine="INTERPRETER")) / 1e3,
-            "GRAALWASM": us_per_op(find(r25, "FlushEncodeBenchmark.flush500",
-                                        engine="GRAALWASM")) / 1e3,
-            "PLAIN": us_per_op(find(r17, "PlainJavaBenchmark.flush500")) / 1e3,
+            "AOT": ms(find(r17, "FlushEncodeBenchmark.flush500", engine="AOT")),
+            "INTERPRETER": ms(find(r17, "FlushEncodeBenchmark.flush500", engine="INTERPRETER")),
+            "GRAALWASM": ms(find(r25, "FlushEncodeBenchmark.flush500", engine="GRAALWASM")),
+            "PLAIN": ms(find(r17, "PlainJavaBenchmark.flush500")),
         },
         "e2e": {db: {k: {"p50": percentile(find(e2e, "RecordE2EBenchmark." + k, db=db), "50.0"),
                          "p99": percentile(find(e2e, "RecordE2EBenchmark." + k, db=db), "99.0")}
                      for k in ("owlyRecord", "jdbcInsert")} for db in dbs.split(",")},
-        "flush10k_ms": {db: us_per_op(find(f10k, "Flush10kBenchmark.flush10k", db=db)) / 1e3
+        "flush10k_ms": {db: ms(find(f10k, "Flush10kBenchmark.flush10k", db=db))
                         for db in dbs.split(",")},
         "heap_mib": heaps,
         "startup_ms": {k: {"build": v[0], "first_record": v[1]} for k, v in starts.items()},

@@ -173,7 +173,8 @@ public final class JdbcStorage implements Storage {
   @Override
   public long append(NewRow row) {
     requireNonNull(row, "row");
-    return inTransaction(
+    return Transactions.single(
+        dataSource,
         "append",
         c -> {
           try (PreparedStatement p =
