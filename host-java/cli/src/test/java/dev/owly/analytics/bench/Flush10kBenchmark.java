@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The whole path on real parts: 10,000 pending rows in the instance database (H2 file or
- * PostgreSQL) flushed (claim, encode,
- * seal, OCRA, HTTP POST, verify at the collector, settle) to the reference collector on loopback.
- * Single shot per iteration; the rows are re-inserted before each one.
+ * PostgreSQL) flushed (claim, encode, seal, OCRA, HTTP POST, verify at the collector, settle) to
+ * the reference collector on loopback. Single shot per iteration; the rows are re-inserted before
+ * each one.
  */
 @State(Scope.Thread)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)

@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * Start-up as a plugin sees it, in a fresh JVM (so nothing is warm): {@code Owly.build()} on a new
- * H2 file database (schema created, settings written, module loaded) and the first {@code
- * record}. Prints one JSON line. Run by {@code scripts/race.py}: {@code java -cp <cli test class
- * path> dev.owly.analytics.bench.StartupProbe AOT|INTERPRETER|GRAALWASM}.
+ * H2 file database (schema created, settings written, module loaded) and the first {@code record}.
+ * Prints one JSON line. Run by {@code scripts/race.py}: {@code java -cp <cli test class path>
+ * dev.owly.analytics.bench.StartupProbe AOT|INTERPRETER|GRAALWASM}.
  */
 public final class StartupProbe {
   private StartupProbe() {}

@@ -175,6 +175,7 @@ public final class JdbcStorage implements Storage {
     requireNonNull(row, "row");
     return Transactions.single(
         dataSource,
+        durability,
         "append",
         c -> {
           try (PreparedStatement p =

@@ -54,9 +54,13 @@ final class Transactions {
 
   /**
    * One statement on its own (autocommit): atomic by itself, and one round trip instead of three
-   * (statement, commit, reset) on a networked database. For writes that are a single statement.
+   * (statement, commit, reset) on a networked database. For writes that are a single statement; as
+   * {@link #run} when {@code durability} needs its per-transaction statement.
    */
-  static <T> T single(DataSource dataSource, String op, Work<T> work) {
+  static <T> T single(DataSource dataSource, Durability durability, String op, Work<T> work) {
+    if (durability != null && durability.needsTransaction()) {
+      return run(dataSource, durability, op, work);
+    }
     Connection c;
     try {
       c = dataSource.getConnection();
