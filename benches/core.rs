@@ -41,8 +41,11 @@ impl Host for BenchHost {
     fn purge(&mut self, _: i64) -> Result<u64, StorageError> {
         Ok(0)
     }
-    fn send(&mut self, body: &str) -> Result<Response, TransportError> {
-        black_box(body.len());
+    fn ready(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
+    fn send(&mut self, request: Request) -> Result<Response, TransportError> {
+        black_box(request.body.len());
         Ok(Response {
             status: 200,
             retry_after: None,

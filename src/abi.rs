@@ -53,6 +53,16 @@ fn from_wit_row(r: types::Row) -> host::Row {
     }
 }
 
+fn from_wit_transport_error(e: transport::TransportError) -> host::TransportError {
+    match e {
+        transport::TransportError::NotConfigured => host::TransportError::NotConfigured,
+        transport::TransportError::Timeout => host::TransportError::Timeout,
+        transport::TransportError::Connect(s) => host::TransportError::Connect(s),
+        transport::TransportError::Other(s) => host::TransportError::Other(s),
+        transport::TransportError::Stopped => host::TransportError::Stopped,
+    }
+}
+
 fn from_wit_mode(m: types::Mode) -> host::Mode {
     match m {
         types::Mode::Off => host::Mode::Off,
@@ -134,17 +144,28 @@ impl Host for WitHost {
         storage::purge(before_ms).map_err(storage_error)
     }
 
-    fn send(&mut self, body: &str) -> Result<host::Response, host::TransportError> {
-        match transport::send(body) {
-            Ok(r) => Ok(host::Response {
+    fn ready(&mut self) -> Result<(), host::TransportError> {
+        transport::ready().map_err(from_wit_transport_error)
+    }
+
+    fn send(&mut self, request: host::Request) -> Result<host::Response, host::TransportError> {
+        let request = transport::Request {
+            body: request.body,
+            headers: request
+                .headers
+                .into_iter()
+                .map(|h| transport::Header {
+                    name: h.name,
+                    value: h.value,
+                })
+                .collect(),
+        };
+        transport::send(&request)
+            .map(|r| host::Response {
                 status: r.status,
                 retry_after: r.retry_after,
-            }),
-            Err(transport::TransportError::NotConfigured) => Err(host::TransportError::NotConfigured),
-            Err(transport::TransportError::Timeout) => Err(host::TransportError::Timeout),
-            Err(transport::TransportError::Connect(s)) => Err(host::TransportError::Connect(s)),
-            Err(transport::TransportError::Other(s)) => Err(host::TransportError::Other(s)),
-        }
+            })
+            .map_err(from_wit_transport_error)
     }
 
     fn now_ms(&mut self) -> i64 {
@@ -241,6 +262,7 @@ fn to_wit_stop_reason(s: StopReason) -> delivery::StopReason {
         StopReason::StorageUnavailable => delivery::StopReason::StorageUnavailable,
         StopReason::ModeChanged => delivery::StopReason::ModeChanged,
         StopReason::EntropyInvalid => delivery::StopReason::EntropyInvalid,
+        StopReason::TransportStopped => delivery::StopReason::TransportStopped,
     }
 }
 

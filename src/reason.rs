@@ -142,6 +142,7 @@ reasons! {
         StorageUnavailable = "storage.unavailable", "the database failed; nothing was lost, the next flush tries again";
         ModeChanged = "mode.changed", "the mode left remote during this flush: sending stopped at once";
         EntropyInvalid = "entropy.invalid", "the host's entropy gave the wrong number of bytes: nothing was sealed";
+        TransportStopped = "transport.stopped", "the transport made no request and ended the flush (the host's budget is spent, or it is shutting down)";
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::host::{Batch, Host, Level, Mode, NewBatch, Row, Settlement, StorageError, TransportError};
+use crate::host::{Batch, Host, Level, Mode, NewBatch, Request, Row, Settlement, StorageError, TransportError};
 use crate::reason::{self, Count, LogCode, Metric, Rule, StopReason};
 use crate::stats::Stats;
 use crate::{otp, wire};
@@ -187,12 +187,25 @@ fn send<H: Host>(
     if host.mode() != Mode::Remote {
         return Err(StopReason::ModeChanged);
     }
+    match host.ready() {
+        Ok(()) => {}
+        Err(TransportError::NotConfigured) => return Err(StopReason::CollectorNone),
+        Err(TransportError::Stopped) => return Err(StopReason::TransportStopped),
+        // Any other answer is the send's to give.
+        Err(_) => {}
+    }
     let now = host.now_ms();
     let otp = otp::owly_otp(secret, &batch.content_hash, otp_step(now));
-    let body = wire::body(&batch.data_encoded, batch.nonce, &batch.content_hash, &otp);
-    let (outcome, status, retry_after) = match host.send(&body) {
+    let request = Request {
+        body: wire::body(&batch.data_encoded, batch.nonce, &batch.content_hash, &otp),
+        // Wire format v1 adds no header; a later version's additions go here.
+        headers: Vec::new(),
+    };
+    let (outcome, status, retry_after) = match host.send(request) {
         Ok(response) => (classify(response.status), Some(response.status), response.retry_after),
         Err(TransportError::NotConfigured) => return Err(StopReason::CollectorNone),
+        // Nothing was sent: no settle, the batch stays sealed and leased to this node.
+        Err(TransportError::Stopped) => return Err(StopReason::TransportStopped),
         Err(_) => (Outcome::Retry, None, None),
     };
     let settlement = match outcome {

@@ -125,6 +125,28 @@ wit_variant! {
 }
 
 wit_record! {
+    /// One header of a send.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Header = "header" {
+        /// Field name (a token).
+        pub name: String,
+        /// Field value (visible ASCII).
+        pub value: String,
+    }
+}
+
+wit_record! {
+    /// One send: the exact body and the headers beside the transport's own.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Request = "request" {
+        /// The exact wire-format body.
+        pub body: String,
+        /// Extra headers (none in wire format v1).
+        pub headers: Vec<Header>,
+    }
+}
+
+wit_record! {
     /// What the collector answered.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Response = "response" {
@@ -147,6 +169,8 @@ wit_variant! {
         Connect(String),
         /// Anything else.
         Other(String),
+        /// The host made no request and wants the flush to end (do not settle).
+        Stopped,
     }
 }
 
@@ -226,8 +250,10 @@ wit_imports! {
         fn quarantine(&mut self, row_ids: &[u64], rule: &str) -> Result<(), StorageError> = "storage.quarantine";
         /// `storage.purge`.
         fn purge(&mut self, before_ms: i64) -> Result<u64, StorageError> = "storage.purge";
+        /// `transport.ready`.
+        fn ready(&mut self) -> Result<(), TransportError> = "transport.ready";
         /// `transport.send`.
-        fn send(&mut self, body: &str) -> Result<Response, TransportError> = "transport.send";
+        fn send(&mut self, request: Request) -> Result<Response, TransportError> = "transport.send";
         /// `clock.now-ms`.
         fn now_ms(&mut self) -> i64 = "clock.now-ms";
         /// `entropy.random-bytes`.
@@ -253,6 +279,8 @@ pub fn type_shapes() -> Vec<TypeShape> {
         NewBatch::shape(),
         Settlement::shape(),
         StorageError::shape(),
+        Header::shape(),
+        Request::shape(),
         Response::shape(),
         TransportError::shape(),
         Limits::shape(),

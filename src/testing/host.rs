@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 
 use super::memdb::SharedDb;
 use crate::host::{
-    Batch, Config, Host, Level, Limits, Mode, NewBatch, NewRow, Response, Row, Settlement, StorageError, TransportError,
+    Batch, Config, Header, Host, Level, Limits, Mode, NewBatch, NewRow, Request, Response, Row, Settlement,
+    StorageError, TransportError,
 };
 
 /// The server id of every test node.
@@ -133,12 +134,17 @@ pub struct MemHost {
     pub answers: VecDeque<Answer>,
     /// Every body sent, in order.
     pub sent: Vec<String>,
+    /// The headers of every send, in the same order.
+    pub sent_headers: Vec<Vec<Header>>,
     /// Every log entry.
     pub logs: Vec<(Level, String, Vec<Counter>)>,
     /// Settings changes applied after each send (an admin switching the mode during a flush).
     pub after_send: Option<Patch>,
     /// The host functions called, in order (storage, transport).
     pub calls: Vec<&'static str>,
+    /// The storage function (`claim`, `seal`, …) during which this node's process dies, before
+    /// the call takes effect: a scripted crash.
+    pub crash_at: Option<String>,
 }
 
 impl MemHost {
@@ -154,10 +160,46 @@ impl MemHost {
             secret: hex(SECRET_HEX),
             answers: VecDeque::new(),
             sent: Vec::new(),
+            sent_headers: Vec::new(),
             logs: Vec::new(),
             after_send: None,
             calls: Vec::new(),
+            crash_at: None,
         }
+    }
+
+    /// The same node started again after its process ended (a restart, or a crash): the same node
+    /// id on the same database, its settings, clock, secret and the collector's queued answers;
+    /// the entropy goes on where it was (a real host never draws the same nonce again); nothing
+    /// it sent or logged.
+    pub fn restarted(&self) -> MemHost {
+        MemHost {
+            node: self.node.clone(),
+            db: self.db.clone(),
+            clock_ms: self.clock_ms,
+            entropy: self.entropy.clone(),
+            entropy_pos: self.entropy_pos,
+            config: self.config.clone(),
+            secret: self.secret.clone(),
+            answers: self.answers.clone(),
+            sent: Vec::new(),
+            sent_headers: Vec::new(),
+            logs: Vec::new(),
+            after_send: None,
+            calls: Vec::new(),
+            crash_at: None,
+        }
+    }
+
+    /// Records a call of the host function `call`; true when the process dies there.
+    pub fn enter(&mut self, call: &'static str) -> bool {
+        self.calls.push(call);
+        self.crash_at.as_deref() == Some(call)
+    }
+
+    /// Whether the process dies in the host function `call` (without recording the call).
+    pub fn dies_at(&self, call: &str) -> bool {
+        self.crash_at.as_deref() == Some(call)
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, super::memdb::Db> {
@@ -165,11 +207,28 @@ impl MemHost {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// `transport.ready`: a queued `not-configured` or `stopped` is the transport's answer here,
+    /// before any request (and is used up).
+    pub fn ready(&mut self) -> Result<(), TransportError> {
+        self.calls.push("ready");
+        match self.answers.front() {
+            Some(Answer::Error(e @ (TransportError::NotConfigured | TransportError::Stopped))) => {
+                let e = e.clone();
+                self.answers.pop_front();
+                Err(e)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// `transport.send` as the scripted collector answers it; `None` when the host dies.
-    pub fn answer(&mut self, body: &str) -> Option<Result<Response, TransportError>> {
-        self.calls.push("send");
-        self.sent.push(body.to_string());
+    pub fn answer(&mut self, request: Request) -> Option<Result<Response, TransportError>> {
+        if self.enter("send") {
+            return None;
+        }
         let answer = self.answers.pop_front().unwrap_or(Answer::Status(200, None));
+        self.sent.push(request.body);
+        self.sent_headers.push(request.headers);
         if let Some(patch) = self.after_send.clone() {
             patch.apply(self);
         }
@@ -193,46 +252,59 @@ impl MemHost {
     }
 }
 
+impl MemHost {
+    /// Records the call; a scripted crash there panics (natively, the end of the process).
+    fn die_at(&mut self, call: &'static str) {
+        if self.enter(call) {
+            panic!("{}", CRASH);
+        }
+    }
+}
+
 /// The in-memory host as the core sees it natively. A scripted crash panics: the caller catches
 /// it as the end of this node's process.
 impl Host for MemHost {
     fn append(&mut self, row: NewRow) -> Result<u64, StorageError> {
-        self.calls.push("append");
+        self.die_at("append");
         self.db().append(row)
     }
     fn claim(&mut self, limit: u32, now_ms: i64, lease_until_ms: i64) -> Result<Vec<Row>, StorageError> {
-        self.calls.push("claim");
+        self.die_at("claim");
         let node = self.node.clone();
         self.db().claim(&node, limit, now_ms, lease_until_ms)
     }
     fn peek(&mut self, limit: u32) -> Result<Vec<Row>, StorageError> {
-        self.calls.push("peek");
+        self.die_at("peek");
         self.db().peek(limit)
     }
     fn seal(&mut self, batch: NewBatch) -> Result<u64, StorageError> {
-        self.calls.push("seal");
+        self.die_at("seal");
         let node = self.node.clone();
         self.db().seal(&node, batch)
     }
     fn due(&mut self, limit: u32, now_ms: i64, lease_until_ms: i64) -> Result<Vec<Batch>, StorageError> {
-        self.calls.push("due");
+        self.die_at("due");
         let node = self.node.clone();
         self.db().due(&node, limit, now_ms, lease_until_ms)
     }
     fn settle(&mut self, batch_id: u64, now_ms: i64, outcome: Settlement) -> Result<(), StorageError> {
-        self.calls.push("settle");
-        self.db().settle(batch_id, now_ms, outcome)
+        self.die_at("settle");
+        let node = self.node.clone();
+        self.db().settle(&node, batch_id, now_ms, outcome)
     }
     fn quarantine(&mut self, row_ids: &[u64], rule: &str) -> Result<(), StorageError> {
-        self.calls.push("quarantine");
+        self.die_at("quarantine");
         self.db().quarantine(row_ids, rule)
     }
     fn purge(&mut self, before_ms: i64) -> Result<u64, StorageError> {
-        self.calls.push("purge");
+        self.die_at("purge");
         self.db().purge(before_ms)
     }
-    fn send(&mut self, body: &str) -> Result<Response, TransportError> {
-        match self.answer(body) {
+    fn ready(&mut self) -> Result<(), TransportError> {
+        MemHost::ready(self)
+    }
+    fn send(&mut self, request: Request) -> Result<Response, TransportError> {
+        match self.answer(request) {
             Some(result) => result,
             None => panic!("{}", CRASH),
         }
@@ -262,4 +334,4 @@ impl Host for MemHost {
 }
 
 /// The panic message of a scripted crash.
-pub const CRASH: &str = "scripted crash: the host process died during transport.send";
+pub const CRASH: &str = "scripted crash: the host process died";

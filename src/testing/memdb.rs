@@ -1,6 +1,8 @@
-//! An in-memory database with the semantics the JDBC storage has: each call is one atomic
-//! transaction, claims and due batches are leased per node, sealing checks that the node still
-//! holds every row.
+//! An in-memory database with the semantics `wit/storage.wit` gives and the JDBC storage has:
+//! each call is one atomic transaction; claims and due batches are leased per node, and a lease is
+//! free when it ended or is held by the calling node itself (a node id is the same after a
+//! restart, so a restarted node takes back its own claims and batch at once); sealing checks that
+//! the node still holds every row, settling that it still holds the batch.
 
 use std::sync::{Arc, Mutex};
 
@@ -113,6 +115,15 @@ pub fn new_db() -> SharedDb {
     Arc::new(Mutex::new(Db::default()))
 }
 
+/// Whether a lease may be taken by `node` at `now_ms`: nobody holds it, it ended, or `node` holds
+/// it itself.
+fn lease_free(holder: Option<&str>, until: i64, node: &str, now_ms: i64) -> bool {
+    match holder {
+        None => true,
+        Some(h) => until < now_ms || h == node,
+    }
+}
+
 fn outage() -> StorageError {
     StorageError::Unavailable("test.outage".into())
 }
@@ -151,9 +162,9 @@ impl Db {
             if out.len() as u32 >= limit {
                 break;
             }
-            // As `storage.claim` says (and the JDBC storage does): unclaimed, or the lease ended —
-            // also for this node's own claims.
-            let free = r.claimed_by.is_none() || r.claim_until < now_ms;
+            // As `storage.claim` says (and the JDBC storage does): unclaimed, the lease ended, or
+            // held by this node itself.
+            let free = lease_free(r.claimed_by.as_deref(), r.claim_until, node, now_ms);
             if r.state == RowState::Pending && free {
                 r.claimed_by = Some(node.to_string());
                 r.claim_until = lease_until_ms;
@@ -239,7 +250,7 @@ impl Db {
                 break;
             }
             let open = matches!(b.status, BatchStatus::Sealed | BatchStatus::Retry);
-            let free = b.leased_by.is_none() || b.lease_until < now_ms;
+            let free = lease_free(b.leased_by.as_deref(), b.lease_until, node, now_ms);
             if open && free && b.next_at <= now_ms {
                 b.leased_by = Some(node.to_string());
                 b.lease_until = lease_until_ms;
@@ -256,14 +267,19 @@ impl Db {
         Ok(out)
     }
 
-    /// `storage.settle`.
-    pub fn settle(&mut self, batch_id: u64, now_ms: i64, outcome: Settlement) -> Result<(), StorageError> {
+    /// `storage.settle` by `node`: only the node holding the batch may settle it (the one that
+    /// sealed it or took it from `due`), and only while it is open.
+    pub fn settle(&mut self, node: &str, batch_id: u64, now_ms: i64, outcome: Settlement) -> Result<(), StorageError> {
         if self.fail_all {
             return Err(outage());
         }
         let Some(b) = self.batches.iter_mut().find(|b| b.id == batch_id) else {
             return Err(StorageError::Other("test.no-such-batch".into()));
         };
+        let open = matches!(b.status, BatchStatus::Sealed | BatchStatus::Retry);
+        if !open || b.leased_by.as_deref() != Some(node) {
+            return Err(StorageError::LostClaim);
+        }
         b.attempts += 1;
         b.leased_by = None;
         let row_state = match outcome {

@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use super::host::{hex, Answer, MemHost, Patch};
 use super::memdb::{new_db, RowState, SharedDb};
 use crate::delivery::FlushReport;
-use crate::host::{Mode, TransportError};
+use crate::host::{Header, Mode, TransportError};
 use crate::json::{self, Value};
 use crate::wire::{Decoded, Verified};
 use crate::Core;
@@ -86,8 +86,12 @@ struct Run<D: Driver> {
     current: usize,
     /// Every body sent by any node, in order.
     sent: Vec<String>,
+    /// The headers of each of those sends.
+    sent_headers: Vec<Vec<Header>>,
     /// How many of each node's bodies are in `sent`.
     collected: Vec<usize>,
+    /// What a node that died leaves for its restart (its settings, clock, entropy, answers).
+    remains: Vec<Option<MemHost>>,
 }
 
 /// A step (or any table object): its keys and values in order.
@@ -212,9 +216,11 @@ impl<D: Driver> Run<D> {
     fn collect_sent(&mut self) {
         for (i, (_, node)) in self.nodes.iter_mut().enumerate() {
             if let Some(node) = node {
-                let sent = &node.host().sent;
-                self.sent.extend(sent[self.collected[i]..].iter().cloned());
-                self.collected[i] = sent.len();
+                let host = node.host();
+                self.sent.extend(host.sent[self.collected[i]..].iter().cloned());
+                self.sent_headers
+                    .extend(host.sent_headers[self.collected[i]..].iter().cloned());
+                self.collected[i] = host.sent.len();
             }
         }
     }
@@ -255,6 +261,7 @@ impl<D: Driver> Run<D> {
                         "connect" => TransportError::Connect("test.refused".into()),
                         "other" => TransportError::Other("test.other".into()),
                         "not-configured" => TransportError::NotConfigured,
+                        "stopped" => TransportError::Stopped,
                         e => return Err(format!("no transport error {e}")),
                     })
                 } else if matches!(get(step, "crash"), Some(Value::Bool(true))) {
@@ -320,9 +327,39 @@ impl<D: Driver> Run<D> {
                         host.config = self.start.config.clone();
                         self.nodes.push((name.to_string(), Some(D::start(host))));
                         self.collected.push(0);
+                        self.remains.push(None);
                         self.nodes.len() - 1
                     }
                 };
+            }
+            "crash-at" => {
+                keys(step, &["op", "call"])?;
+                let call = text(get(step, "call").ok_or("crash-at needs call")?)?;
+                self.host()?.crash_at = Some(call.to_string());
+            }
+            "restart" => {
+                keys(step, &["op"])?;
+                self.collect_sent();
+                let i = self.current;
+                let host = match &mut self.nodes[i].1 {
+                    Some(node) => node.host().restarted(),
+                    None => self.remains[i].take().ok_or("no remains to restart from")?,
+                };
+                self.nodes[i].1 = Some(D::start(host));
+                self.collected[i] = 0;
+            }
+            "headers" => {
+                keys(step, &["op", "send", "names"])?;
+                let i = int(get(step, "send").ok_or("headers needs send")?)? as usize;
+                let Some(Value::Array(want)) = get(step, "names") else {
+                    return Err("headers needs names".into());
+                };
+                let want: Vec<&str> = want.iter().map(text).collect::<Result<_, _>>()?;
+                let got = self.sent_headers.get(i).ok_or(format!("no send {i}"))?;
+                let got: Vec<&str> = got.iter().map(|h| h.name.as_str()).collect();
+                if got != want {
+                    return Err(format!("send {i} has headers {got:?}, expected {want:?}"));
+                }
             }
             "repeat" => {
                 keys(step, &["op", "times", "steps"])?;
@@ -342,7 +379,9 @@ impl<D: Driver> Run<D> {
                 match (report, get(step, "expect")) {
                     (None, Some(Value::Str(s))) if s == "crash" => {
                         self.collect_sent();
+                        let remains = self.node()?.host().restarted();
                         self.nodes[self.current].1 = None;
+                        self.remains[self.current] = Some(remains);
                     }
                     (None, _) => return Err("the host died during the flush".into()),
                     (Some(r), Some(Value::Str(s))) if s == "crash" => return Err(format!("no crash: {r:?}")),
@@ -680,7 +719,9 @@ fn run_scenario<D: Driver>(start: Step, steps: &[Value]) -> Result<(), String> {
         nodes: vec![(node.to_string(), Some(D::start(host)))],
         current: 0,
         sent: Vec::new(),
+        sent_headers: Vec::new(),
         collected: vec![0],
+        remains: vec![None],
     };
     for (i, step) in steps.iter().enumerate() {
         run.step(object(step)?).map_err(|e| format!("step {i}: {e}"))?;

@@ -38,7 +38,7 @@ fn module_imports_equal_the_wit_imports() {
         );
     }
     let expected = wit_imports();
-    assert_eq!(expected.len(), 15, "the world imports 15 functions: {expected:?}");
+    assert_eq!(expected.len(), 16, "the world imports 16 functions: {expected:?}");
     assert_eq!(imports, expected);
 }
 
@@ -47,14 +47,14 @@ fn module_exports_the_three_interfaces() {
     let module = Module::new(common::engine(), common::module_bytes()).expect("core module compiles");
     let exports: BTreeSet<&str> = module.exports().map(|e| e.name()).collect();
     for f in [
-        "owly:analytics/recorder@0.1.0#record",
-        "owly:analytics/recorder@0.1.0#check",
-        "owly:analytics/recorder@0.1.0#stats",
-        "owly:analytics/delivery@0.1.0#flush",
-        "owly:analytics/delivery@0.1.0#preview",
-        "owly:analytics/inspect@0.1.0#decode",
-        "owly:analytics/inspect@0.1.0#verify",
-        "owly:analytics/inspect@0.1.0#catalog",
+        "owly:analytics/recorder@0.2.0#record",
+        "owly:analytics/recorder@0.2.0#check",
+        "owly:analytics/recorder@0.2.0#stats",
+        "owly:analytics/delivery@0.2.0#flush",
+        "owly:analytics/delivery@0.2.0#preview",
+        "owly:analytics/inspect@0.2.0#decode",
+        "owly:analytics/inspect@0.2.0#verify",
+        "owly:analytics/inspect@0.2.0#catalog",
         "cabi_realloc",
         "memory",
     ] {

@@ -273,5 +273,5 @@ fn the_lock_file_describes_wit_exactly() {
     );
     // Plain JSON that any host can read.
     let parsed: serde_json::Value = serde_json::from_str(&committed).expect("the lock is JSON");
-    assert_eq!(parsed["package"], "owly:analytics@0.1.0");
+    assert_eq!(parsed["package"], "owly:analytics@0.2.0");
 }

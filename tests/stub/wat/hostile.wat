@@ -15,10 +15,10 @@
 ;;
 ;; `recorder.stats` returns the aliased list of `f` as an export result.
 (module
-  (import "owly:analytics/clock@0.1.0" "now-ms" (func $now (result i64)))
-  (import "owly:analytics/settings@0.1.0" "get" (func $settings_get (param i32)))
-  (import "owly:analytics/storage@0.1.0" "peek" (func $peek (param i32 i32)))
-  (import "owly:analytics/log@0.1.0" "emit" (func $emit (param i32 i32 i32 i32 i32)))
+  (import "owly:analytics/clock@0.2.0" "now-ms" (func $now (result i64)))
+  (import "owly:analytics/settings@0.2.0" "get" (func $settings_get (param i32)))
+  (import "owly:analytics/storage@0.2.0" "peek" (func $peek (param i32 i32)))
+  (import "owly:analytics/log@0.2.0" "emit" (func $emit (param i32 i32 i32 i32 i32)))
   ;; [0, 0x4000) scratch and return areas; [0x4000, 0x10000) heap; [0x10000, 0x20000) counters.
   (memory (export "memory") 2 16)
   (global $next (mut i32) (i32.const 0x4000))
@@ -56,7 +56,7 @@
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $fill)))))
 
-  (func (export "owly:analytics/recorder@0.1.0#record") (param $p i32) (param $len i32) (result i32)
+  (func (export "owly:analytics/recorder@0.2.0#record") (param $p i32) (param $len i32) (result i32)
     (local $c i32)
     (if (local.get $len) (then (local.set $c (i32.load8_u (local.get $p)))))
     (block $done
@@ -91,10 +91,10 @@
     (i64.store (i32.const 0x108) (i64.const 42))
     (i32.const 0x100))
 
-  (func (export "cabi_post_owly:analytics/recorder@0.1.0#record") (param i32)
+  (func (export "cabi_post_owly:analytics/recorder@0.2.0#record") (param i32)
     (if (global.get $post_mode) (then (drop (call $now)))))
 
-  (func (export "owly:analytics/recorder@0.1.0#stats") (result i32)
+  (func (export "owly:analytics/recorder@0.2.0#stats") (result i32)
     (call $aliased_counters (i32.const 4096) (i32.const 0x10000))
     (i32.store (i32.const 0x180) (i32.const 0x10000))
     (i32.store (i32.const 0x184) (i32.const 4096))

@@ -188,8 +188,12 @@ fn mode(m: Mode) -> types::Mode {
 
 impl types::Host for MemHost {}
 
+/// A scripted crash in a storage call traps the instance before the call takes effect.
 impl storage::Host for MemHost {
     fn append(&mut self, r: types::NewRow) -> R<Result<u64, StorageError>> {
+        if self.dies_at("append") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         let r = core_host::NewRow {
             name: r.name,
             tenant: r.tenant,
@@ -202,6 +206,9 @@ impl storage::Host for MemHost {
     }
 
     fn claim(&mut self, limit: u32, now_ms: i64, lease_until_ms: i64) -> R<Result<Vec<types::Row>, StorageError>> {
+        if self.dies_at("claim") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         let rows = core_host::Host::claim(self, limit, now_ms, lease_until_ms);
         Ok(rows
             .map(|rows| rows.into_iter().map(row).collect())
@@ -209,6 +216,9 @@ impl storage::Host for MemHost {
     }
 
     fn peek(&mut self, limit: u32) -> R<Result<Vec<types::Row>, StorageError>> {
+        if self.dies_at("peek") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         let rows = core_host::Host::peek(self, limit);
         Ok(rows
             .map(|rows| rows.into_iter().map(row).collect())
@@ -216,6 +226,9 @@ impl storage::Host for MemHost {
     }
 
     fn seal(&mut self, b: storage::NewBatch) -> R<Result<u64, StorageError>> {
+        if self.dies_at("seal") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         let b = core_host::NewBatch {
             nonce: b.nonce,
             data_encoded: b.data_encoded,
@@ -227,6 +240,9 @@ impl storage::Host for MemHost {
     }
 
     fn due(&mut self, limit: u32, now_ms: i64, lease_until_ms: i64) -> R<Result<Vec<types::Batch>, StorageError>> {
+        if self.dies_at("due") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         let batches = core_host::Host::due(self, limit, now_ms, lease_until_ms).map(|batches| {
             batches
                 .into_iter()
@@ -244,6 +260,9 @@ impl storage::Host for MemHost {
     }
 
     fn settle(&mut self, batch_id: u64, now_ms: i64, outcome: storage::Settlement) -> R<Result<(), StorageError>> {
+        if self.dies_at("settle") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         let outcome = match outcome {
             storage::Settlement::Delivered(status) => core_host::Settlement::Delivered(status),
             storage::Settlement::Retry(r) => core_host::Settlement::Retry {
@@ -259,18 +278,49 @@ impl storage::Host for MemHost {
     }
 
     fn quarantine(&mut self, row_ids: Vec<u64>, rule: String) -> R<Result<(), StorageError>> {
+        if self.dies_at("quarantine") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         Ok(core_host::Host::quarantine(self, &row_ids, &rule).map_err(storage_error))
     }
 
     fn purge(&mut self, before_ms: i64) -> R<Result<u64, StorageError>> {
+        if self.dies_at("purge") {
+            return Err(wasmtime::Error::msg(CRASH));
+        }
         Ok(core_host::Host::purge(self, before_ms).map_err(storage_error))
     }
 }
 
+fn to_wit_transport_error(e: TransportError) -> transport::TransportError {
+    match e {
+        TransportError::NotConfigured => transport::TransportError::NotConfigured,
+        TransportError::Timeout => transport::TransportError::Timeout,
+        TransportError::Connect(s) => transport::TransportError::Connect(s),
+        TransportError::Other(s) => transport::TransportError::Other(s),
+        TransportError::Stopped => transport::TransportError::Stopped,
+    }
+}
+
 impl transport::Host for MemHost {
+    fn ready(&mut self) -> R<Result<(), transport::TransportError>> {
+        Ok(MemHost::ready(self).map_err(to_wit_transport_error))
+    }
+
     /// A scripted crash traps the instance, as a host that dies mid-send would.
-    fn send(&mut self, body: String) -> R<Result<transport::Response, transport::TransportError>> {
-        let Some(answer) = self.answer(&body) else {
+    fn send(&mut self, request: transport::Request) -> R<Result<transport::Response, transport::TransportError>> {
+        let request = core_host::Request {
+            body: request.body,
+            headers: request
+                .headers
+                .into_iter()
+                .map(|h| core_host::Header {
+                    name: h.name,
+                    value: h.value,
+                })
+                .collect(),
+        };
+        let Some(answer) = self.answer(request) else {
             return Err(wasmtime::Error::msg(CRASH));
         };
         Ok(answer
@@ -278,12 +328,7 @@ impl transport::Host for MemHost {
                 status: r.status,
                 retry_after: r.retry_after,
             })
-            .map_err(|e| match e {
-                TransportError::NotConfigured => transport::TransportError::NotConfigured,
-                TransportError::Timeout => transport::TransportError::Timeout,
-                TransportError::Connect(s) => transport::TransportError::Connect(s),
-                TransportError::Other(s) => transport::TransportError::Other(s),
-            }))
+            .map_err(to_wit_transport_error))
     }
 }
 
@@ -366,6 +411,7 @@ impl owly_core::testing::scenario::Driver for Node {
                 delivery::StopReason::StorageUnavailable => S::StorageUnavailable,
                 delivery::StopReason::ModeChanged => S::ModeChanged,
                 delivery::StopReason::EntropyInvalid => S::EntropyInvalid,
+                delivery::StopReason::TransportStopped => S::TransportStopped,
             }),
             sealed: r.sealed,
             delivered: r.delivered,

@@ -126,7 +126,8 @@ impl Delivery for Stub {
         report.sealed = 1;
         let secret = settings::secret();
         let body = format!("{{\"nonce\":\"{}\",\"data\":\"{}\",\"k\":{}}}", nonce, batch.data_encoded, secret.len());
-        let outcome = match transport::send(&body) {
+        let request = transport::Request { body, headers: vec![] };
+        let outcome = match transport::ready().and_then(|()| transport::send(&request)) {
             Ok(r) if r.status < 300 => {
                 report.delivered = 1;
                 report.rows_delivered = rows.len() as u32;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.standalone.DataSources;
 import dev.owly.analytics.transport.HttpsTransport;
@@ -206,8 +207,8 @@ class CollectorTest {
               .withTrustStore(tls.trustStore, TestTls.PASSWORD)
               .build();
       String body = payload(301, TENANT, SECRET, 2);
-      assertEquals(new Response(200, null), transport.send(body));
-      assertEquals(new Response(200, null), transport.send(body));
+      assertEquals(new Response(200, null), transport.send(Request.of(body)));
+      assertEquals(new Response(200, null), transport.send(Request.of(body)));
       assertEquals(1L, secure.counts().get("accepted"));
       assertEquals(1L, secure.counts().get("duplicate"));
     }

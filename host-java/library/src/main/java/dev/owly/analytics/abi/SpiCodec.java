@@ -3,11 +3,13 @@ package dev.owly.analytics.abi;
 import dev.owly.analytics.spi.Batch;
 import dev.owly.analytics.spi.Config;
 import dev.owly.analytics.spi.Counter;
+import dev.owly.analytics.spi.Header;
 import dev.owly.analytics.spi.Level;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.NewBatch;
 import dev.owly.analytics.spi.NewRow;
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Row;
 import dev.owly.analytics.spi.Settlement;
@@ -32,6 +34,17 @@ public final class SpiCodec {
   public static NewBatch newBatch(Object v) {
     Object[] f = (Object[]) v;
     return new NewBatch((Long) f[0], (String) f[1], (String) f[2], (long[]) f[3], (Long) f[4]);
+  }
+
+  public static Request request(Object v) {
+    Object[] f = (Object[]) v;
+    List<?> items = (List<?>) f[1];
+    List<Header> headers = new ArrayList<>(items.size());
+    for (Object item : items) {
+      Object[] h = (Object[]) item;
+      headers.add(new Header((String) h[0], (String) h[1]));
+    }
+    return new Request((String) f[0], headers);
   }
 
   public static Settlement settlement(Object v) {

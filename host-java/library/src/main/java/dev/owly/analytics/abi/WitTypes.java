@@ -18,7 +18,7 @@ import static dev.owly.analytics.abi.WitType.variant;
 import java.util.List;
 
 /**
- * Every type and function of world {@code owly:analytics/core@0.1.0} ({@code wit/}) as Canonical
+ * Every type and function of world {@code owly:analytics/core@0.2.0} ({@code wit/}) as Canonical
  * ABI descriptors, in one place. Keep in step with the WIT files: the layout tests pin each one.
  */
 public final class WitTypes {
@@ -27,7 +27,7 @@ public final class WitTypes {
   /** The package as core module names spell it. */
   public static final String PACKAGE = "owly:analytics";
 
-  public static final String VERSION = "0.1.0";
+  public static final String VERSION = "0.2.0";
 
   // ---- types
   public static final WitType.Variant MODE = enumOf("off", "local", "remote");
@@ -66,9 +66,21 @@ public final class WitTypes {
       variant("delivered", U16, "retry", RETRY_AT, "failed", FAILURE);
 
   // ---- transport
+  public static final WitType.Rec HEADER = record("name", STRING, "value", STRING);
+  public static final WitType.Rec REQUEST = record("body", STRING, "headers", list(HEADER));
   public static final WitType.Rec RESPONSE = record("status", U16, "retry-after", option(STRING));
   public static final WitType.Variant TRANSPORT_ERROR =
-      variant("not-configured", null, "timeout", null, "connect", STRING, "other", STRING);
+      variant(
+          "not-configured",
+          null,
+          "timeout",
+          null,
+          "connect",
+          STRING,
+          "other",
+          STRING,
+          "stopped",
+          null);
 
   // ---- settings
   public static final WitType.Rec LIMITS =
@@ -105,7 +117,8 @@ public final class WitTypes {
           "secret-weak",
           "storage-unavailable",
           "mode-changed",
-          "entropy-invalid");
+          "entropy-invalid",
+          "transport-stopped");
   public static final WitType.Rec FLUSH_REPORT =
       record(
           "stopped", option(STOP_REASON),
@@ -177,8 +190,10 @@ public final class WitTypes {
       FuncType.of("storage", "quarantine", result(null, STORAGE_ERROR), list(U64), STRING);
   public static final FuncType STORAGE_PURGE =
       FuncType.of("storage", "purge", result(U64, STORAGE_ERROR), S64);
+  public static final FuncType TRANSPORT_READY =
+      FuncType.of("transport", "ready", result(null, TRANSPORT_ERROR));
   public static final FuncType TRANSPORT_SEND =
-      FuncType.of("transport", "send", result(RESPONSE, TRANSPORT_ERROR), STRING);
+      FuncType.of("transport", "send", result(RESPONSE, TRANSPORT_ERROR), REQUEST);
   public static final FuncType CLOCK_NOW_MS = FuncType.of("clock", "now-ms", S64);
   public static final FuncType ENTROPY_RANDOM_BYTES =
       FuncType.of("entropy", "random-bytes", list(U8), U32);
@@ -198,6 +213,7 @@ public final class WitTypes {
           STORAGE_SETTLE,
           STORAGE_QUARANTINE,
           STORAGE_PURGE,
+          TRANSPORT_READY,
           TRANSPORT_SEND,
           CLOCK_NOW_MS,
           ENTROPY_RANDOM_BYTES,
@@ -234,12 +250,12 @@ public final class WitTypes {
           INSPECT_VERIFY,
           INSPECT_CATALOG);
 
-  /** The core module's import module name, e.g. {@code owly:analytics/storage@0.1.0}. */
+  /** The core module's import module name, e.g. {@code owly:analytics/storage@0.2.0}. */
   public static String importModule(FuncType f) {
     return PACKAGE + "/" + f.iface + "@" + VERSION;
   }
 
-  /** The core module's export name, e.g. {@code owly:analytics/recorder@0.1.0#record}. */
+  /** The core module's export name, e.g. {@code owly:analytics/recorder@0.2.0#record}. */
   public static String exportName(FuncType f) {
     return PACKAGE + "/" + f.iface + "@" + VERSION + "#" + f.name;
   }

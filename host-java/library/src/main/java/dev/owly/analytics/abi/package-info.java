@@ -1,5 +1,5 @@
 /**
- * The Component Model Canonical ABI for world {@code owly:analytics/core@0.1.0}, driven by type
+ * The Component Model Canonical ABI for world {@code owly:analytics/core@0.2.0}, driven by type
  * descriptors: {@link dev.owly.analytics.abi.WitType} (size, alignment, flattening), {@link
  * dev.owly.analytics.abi.CanonicalAbi} (lift/lower/load/store and the call conventions of exports
  * and imports), {@link dev.owly.analytics.abi.WitTypes} (every type and function of the world, in

@@ -11,7 +11,8 @@ public enum StopReason {
   SECRET_WEAK("secret.weak"),
   STORAGE_UNAVAILABLE("storage.unavailable"),
   MODE_CHANGED("mode.changed"),
-  ENTROPY_INVALID("entropy.invalid");
+  ENTROPY_INVALID("entropy.invalid"),
+  TRANSPORT_STOPPED("transport.stopped");
 
   private final String id;
 

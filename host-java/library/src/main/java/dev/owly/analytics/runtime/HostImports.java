@@ -11,6 +11,7 @@ import dev.owly.analytics.abi.GuestMemory;
 import dev.owly.analytics.abi.SpiCodec;
 import dev.owly.analytics.abi.WitTypes;
 import dev.owly.analytics.spi.Capabilities;
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.StorageException;
 import dev.owly.analytics.spi.TransportException;
 import java.util.ArrayList;
@@ -90,7 +91,8 @@ final class HostImports {
                         }))),
         Map.entry(
             key(STORAGE_PURGE), storageImpl(p -> storage(() -> caps.storage().purge((Long) p[0])))),
-        Map.entry(key(TRANSPORT_SEND), transportImpl(p -> send(caps, (String) p[0]))),
+        Map.entry(key(TRANSPORT_READY), transportImpl(p -> ready(caps))),
+        Map.entry(key(TRANSPORT_SEND), transportImpl(p -> send(caps, SpiCodec.request(p[0])))),
         Map.entry(key(CLOCK_NOW_MS), p -> caps.clock().nowMs()),
         Map.entry(key(ENTROPY_RANDOM_BYTES), p -> randomBytes(caps, (Integer) p[0])),
         Map.entry(key(SETTINGS_GET), p -> SpiCodec.config(caps.settings().get())),
@@ -224,20 +226,35 @@ final class HostImports {
     }
   }
 
-  private static Case send(Capabilities caps, String body) {
+  private static Case ready(Capabilities caps) {
     try {
-      return Case.ok(SpiCodec.response(caps.transport().send(body)));
+      caps.transport().ready();
+      return Case.ok(null);
     } catch (TransportException e) {
-      return Case.err(
-          switch (e.kind()) {
-            case NOT_CONFIGURED -> new Case(0, null);
-            case TIMEOUT -> new Case(1, null);
-            case CONNECT -> new Case(2, code(e.getMessage(), "connect"));
-            case OTHER -> new Case(3, code(e.getMessage(), "other"));
-          });
+      return Case.err(transportError(e));
     } catch (RuntimeException e) {
       return Case.err(new Case(3, "host.exception"));
     }
+  }
+
+  private static Case send(Capabilities caps, Request request) {
+    try {
+      return Case.ok(SpiCodec.response(caps.transport().send(request)));
+    } catch (TransportException e) {
+      return Case.err(transportError(e));
+    } catch (RuntimeException e) {
+      return Case.err(new Case(3, "host.exception"));
+    }
+  }
+
+  private static Case transportError(TransportException e) {
+    return switch (e.kind()) {
+      case NOT_CONFIGURED -> new Case(0, null);
+      case TIMEOUT -> new Case(1, null);
+      case CONNECT -> new Case(2, code(e.getMessage(), "connect"));
+      case OTHER -> new Case(3, code(e.getMessage(), "other"));
+      case STOPPED -> new Case(4, null);
+    };
   }
 
   private static byte[] randomBytes(Capabilities caps, int len) {

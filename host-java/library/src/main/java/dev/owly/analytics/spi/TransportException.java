@@ -6,12 +6,14 @@ import dev.owly.analytics.OwlyException;
 public class TransportException extends OwlyException {
   private static final long serialVersionUID = 1L;
 
-  /** The WIT variant case. */
+  /** The WIT variant case, in its order. */
   public enum Kind {
     NOT_CONFIGURED,
     TIMEOUT,
     CONNECT,
-    OTHER
+    OTHER,
+    /** No request was made on purpose (a flush budget spent): the core ends the flush. */
+    STOPPED
   }
 
   private final Kind kind;

@@ -85,22 +85,61 @@ public final class Durability {
     }
     int delay = h2WriteDelay(c);
     if (delay > 0) {
-      try (Statement s = c.createStatement()) {
-        s.execute("SET WRITE_DELAY 0");
-      } catch (SQLException e) {
-        throw refused(
-            "H2 WRITE_DELAY="
-                + delay
-                + " ms: a commit is lost when the JVM is killed within that time, and this user"
-                + " may not change it; add ;WRITE_DELAY=0 to the JDBC URL or run SET WRITE_DELAY"
-                + " 0 as an administrator");
-      }
+      setH2WriteDelayZero(c, delay);
       if (h2WriteDelay(c) != 0) {
         throw refused("H2 WRITE_DELAY stays " + delay + " ms; add ;WRITE_DELAY=0 to the URL");
       }
       LOG.info("owly storage.durability H2 WRITE_DELAY {} -> 0", delay);
     }
     return new Durability(null);
+  }
+
+  /**
+   * H2's error codes for a missing right ({@code ADMIN_RIGHTS_REQUIRED}, {@code
+   * NOT_ENOUGH_RIGHTS_FOR_1}).
+   */
+  private static final int H2_ADMIN_RIGHTS_REQUIRED = 90040;
+
+  private static final int H2_NOT_ENOUGH_RIGHTS = 90096;
+
+  /** How often {@code SET WRITE_DELAY 0} is tried while other nodes start on the same database. */
+  private static final int H2_SET_ATTEMPTS = 20;
+
+  /**
+   * Runs {@code SET WRITE_DELAY 0}. Nodes starting together on one database contend for H2's
+   * exclusive lock on this statement (a lock timeout, or "object in use"), which is not a missing
+   * right: try again, and stop as soon as another node's statement made it 0. Only H2's rights
+   * errors are refused for good.
+   */
+  private static void setH2WriteDelayZero(Connection c, int delay) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET WRITE_DELAY 0");
+        return;
+      } catch (SQLException e) {
+        if (e.getErrorCode() == H2_ADMIN_RIGHTS_REQUIRED
+            || e.getErrorCode() == H2_NOT_ENOUGH_RIGHTS) {
+          throw refused(
+              "H2 WRITE_DELAY="
+                  + delay
+                  + " ms: a commit is lost when the JVM is killed within that time, and this user"
+                  + " may not change it; add ;WRITE_DELAY=0 to the JDBC URL or run SET"
+                  + " WRITE_DELAY 0 as an administrator");
+        }
+        if (h2WriteDelay(c) == 0) {
+          return;
+        }
+        if (attempt >= H2_SET_ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(10L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.owly.analytics.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Transport;
 import dev.owly.analytics.spi.TransportException;
@@ -32,14 +33,21 @@ public final class ConfiguredTransport implements Transport {
   }
 
   @Override
-  public Response send(String body) {
+  public void ready() {
+    if (url.get().isEmpty()) {
+      throw new TransportException(TransportException.Kind.NOT_CONFIGURED, "not-configured");
+    }
+  }
+
+  @Override
+  public Response send(Request request) {
     return transportFor(
             url.get()
                 .orElseThrow(
                     () ->
                         new TransportException(
                             TransportException.Kind.NOT_CONFIGURED, "not-configured")))
-        .send(body);
+        .send(request);
   }
 
   private synchronized HttpsTransport transportFor(String u) {

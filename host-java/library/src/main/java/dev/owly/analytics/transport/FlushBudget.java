@@ -2,6 +2,7 @@ package dev.owly.analytics.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Transport;
 import dev.owly.analytics.spi.TransportException;
@@ -11,10 +12,9 @@ import java.time.Duration;
  * The transport as a flush with a time budget sees it: a send starts only if it can end within the
  * budget -- while at least {@code longestSend} (the transport's own timeouts) of it remains, or
  * half the budget when the budget is shorter than two sends (a drain on close). When the budget is
- * spent, the send is not made and the core is told {@code not-configured} -- the one transport
- * error on which the core ends the flush without settling the batch -- so the batch stays sealed
- * and leased to this node, unchanged and with no attempt counted, and the node's next flush sends
- * it first. One flush at a time ({@code Owly} runs them on one thread).
+ * spent, {@link #ready} tells the core {@code stopped} before the send, on which it ends the flush
+ * without settling the batch: it stays sealed and leased to this node, and the node's next flush
+ * sends it first. One flush at a time ({@code Owly} runs them on one thread).
  */
 public final class FlushBudget implements Transport {
   /** The reason a flush reports when its budget stopped it. */
@@ -46,13 +46,19 @@ public final class FlushBudget implements Transport {
     return stopped;
   }
 
+  /** Refuses a send that could not end within the budget: the core counts no attempt for it. */
   @Override
-  public Response send(String body) {
+  public void ready() {
     if (running && deadlineNanos - System.nanoTime() < reserveNanos) {
       stopped = true;
-      throw new TransportException(TransportException.Kind.NOT_CONFIGURED, STOPPED);
+      throw new TransportException(TransportException.Kind.STOPPED, STOPPED);
     }
-    return inner.send(body);
+    inner.ready();
+  }
+
+  @Override
+  public Response send(Request request) {
+    return inner.send(request);
   }
 
   @Override

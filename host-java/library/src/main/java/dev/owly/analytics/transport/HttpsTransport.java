@@ -2,6 +2,8 @@ package dev.owly.analytics.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.owly.analytics.spi.Header;
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Transport;
 import dev.owly.analytics.spi.TransportException;
@@ -27,6 +29,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -37,7 +40,10 @@ import javax.net.ssl.TrustManagerFactory;
  * verified (against the JVM's trust store, or a given one); redirects are never followed (a 3xx
  * goes back to the core as a status, which fails the batch for good rather than sending it
  * somewhere else); the JVM's proxy settings apply. Plain {@code http://} is refused unless the host
- * is a loopback literal. The body is never logged; failures become short codes.
+ * is a loopback literal. The core's extra headers are sent as given once each is a safe token
+ * ({@link #safeHeader}); one that is not refuses the whole send as {@code other("header")}, so a
+ * header can never split the request or replace the transport's own. The body and header values are
+ * never logged; failures become short codes.
  */
 public final class HttpsTransport implements Transport {
   /** Default connect timeout. */
@@ -192,15 +198,85 @@ public final class HttpsTransport implements Transport {
     return uri;
   }
 
+  /** Most extra headers one send may carry. */
+  static final int MAX_HEADERS = 16;
+
+  /** Longest extra header value (a signature is far shorter). */
+  static final int MAX_HEADER_VALUE = 1024;
+
+  /** Names the transport sets itself or that change how the message is framed or routed. */
+  private static final Set<String> RESERVED =
+      Set.of(
+          "content-type",
+          "content-length",
+          "content-encoding",
+          "transfer-encoding",
+          "host",
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "upgrade",
+          "expect");
+
+  /**
+   * Whether a header may be sent: the name is an RFC 9110 token of at most 64 characters that the
+   * transport does not set itself; the value is 1 to {@value #MAX_HEADER_VALUE} visible ASCII
+   * characters, spaces only between them (no CR, LF, NUL or other control).
+   */
+  static boolean safeHeader(Header h) {
+    String name = h.name();
+    if (name.isEmpty() || name.length() > 64 || RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    String value = h.value();
+    if (value.isEmpty()
+        || value.length() > MAX_HEADER_VALUE
+        || value.charAt(0) == ' '
+        || value.charAt(value.length() - 1) == ' ') {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
-  public Response send(String body) {
-    requireNonNull(body, "body");
-    HttpRequest request =
+  public Response send(Request r) {
+    requireNonNull(r, "request");
+    if (r.headers().size() > MAX_HEADERS) {
+      throw new TransportException(TransportException.Kind.OTHER, "header");
+    }
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(requestTimeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(r.body(), StandardCharsets.UTF_8));
+    for (Header h : r.headers()) {
+      if (!safeHeader(h)) {
+        throw new TransportException(TransportException.Kind.OTHER, "header");
+      }
+      try {
+        b.header(h.name(), h.value());
+      } catch (IllegalArgumentException e) {
+        // HttpClient's own restricted names: refused like ours, never sent.
+        throw new TransportException(TransportException.Kind.OTHER, "header", e);
+      }
+    }
+    HttpRequest request = b.build();
     try {
       HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
       Optional<String> retryAfter = response.headers().firstValue("Retry-After");

@@ -130,7 +130,9 @@ class WitTypesLayoutTest {
         Arguments.of(
             WitTypes.STORAGE_SETTLE, List.of(I64, I64, I32, I64, I32, I32, I32, I32), List.of()),
         Arguments.of(WitTypes.STORAGE_QUARANTINE, List.of(I32, I32, I32, I32, I32), List.of()),
-        Arguments.of(WitTypes.TRANSPORT_SEND, List.of(I32, I32, I32), List.of()),
+        // request = (body ptr, len, headers ptr, len), then the return pointer
+        Arguments.of(WitTypes.TRANSPORT_SEND, List.of(I32, I32, I32, I32, I32), List.of()),
+        Arguments.of(WitTypes.TRANSPORT_READY, List.of(I32), List.of()),
         Arguments.of(WitTypes.CLOCK_NOW_MS, List.of(), List.of(I64)),
         Arguments.of(WitTypes.ENTROPY_RANDOM_BYTES, List.of(I32, I32), List.of()),
         Arguments.of(WitTypes.SETTINGS_GET, List.of(I32), List.of()),

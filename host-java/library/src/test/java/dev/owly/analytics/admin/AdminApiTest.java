@@ -86,8 +86,8 @@ class AdminApiTest {
     secret = new byte[32];
     new java.security.SecureRandom().nextBytes(secret);
     Transport capture =
-        body -> {
-          sent.add(body);
+        request -> {
+          sent.add(request.body());
           return new Response(200, null);
         };
     db = TestDatabases.h2File(dir.resolve("db"));

@@ -107,8 +107,8 @@ class OwlyDeliveryTest {
   void aHungCollectorNeverKeepsFlushBeyondItsBudgetAndNothingIsLost() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
     Transport hung =
-        body -> {
-          sent.add(body);
+        request -> {
+          sent.add(request.body());
           try {
             answer.await(60, TimeUnit.SECONDS); // accepted the connection, never answers
           } catch (InterruptedException e) {
@@ -142,8 +142,8 @@ class OwlyDeliveryTest {
   @Test
   void theBudgetStopsSendingWithoutSettlingAndTheNextFlushSendsTheRestOnce() throws Exception {
     Transport slow =
-        body -> {
-          sent.add(body);
+        request -> {
+          sent.add(request.body());
           try {
             Thread.sleep(300);
           } catch (InterruptedException e) {
@@ -182,7 +182,7 @@ class OwlyDeliveryTest {
 
   @Test
   void flushNeverThrowsWhenTheDatabaseIsGone() {
-    Owly owly = builder(body -> new Response(200, null)).build();
+    Owly owly = builder(request -> new Response(200, null)).build();
     owly.record("owly.view.dashboard", Map.of());
     db.dispose();
     FlushReport r = owly.flush();
@@ -196,8 +196,8 @@ class OwlyDeliveryTest {
   void anEditedRowThatCannotBeEncodedIsQuarantinedAndTheCleanOnesAreDelivered() throws Exception {
     try (Owly owly =
         builder(
-                body -> {
-                  sent.add(body);
+                request -> {
+                  sent.add(request.body());
                   return new Response(200, null);
                 })
             .withMode(Mode.LOCAL)
@@ -241,7 +241,7 @@ class OwlyDeliveryTest {
     JdbcDataSource plain = new JdbcDataSource();
     plain.setURL("jdbc:h2:file:" + dir.resolve("plain").resolve("owly"));
     plain.setUser("sa");
-    Owly owly = builder(plain, body -> new Response(200, null)).build();
+    Owly owly = builder(plain, request -> new Response(200, null)).build();
     HikariDataSource pool = assertInstanceOf(HikariDataSource.class, owly.storage().dataSource());
     assertTrue(owly.record("owly.view.history", Map.of()).accepted());
     assertEquals(1, owly.flush().rowsDelivered());
@@ -252,11 +252,11 @@ class OwlyDeliveryTest {
   @Test
   void theDefaultNodeIdIsStableAcrossRestarts() {
     String first;
-    try (Owly owly = builder(body -> new Response(200, null)).build()) {
+    try (Owly owly = builder(request -> new Response(200, null)).build()) {
       first = owly.nodeId();
     }
     db.dispose();
-    try (Owly owly = builder(body -> new Response(200, null)).build()) {
+    try (Owly owly = builder(request -> new Response(200, null)).build()) {
       assertEquals(first, owly.nodeId());
     }
     assertEquals(JdbcStorage.defaultNodeId(), first);

@@ -31,8 +31,8 @@ class OwlyTest {
   JdbcConnectionPool db;
   final List<String> sent = Collections.synchronizedList(new ArrayList<>());
   final Transport capture =
-      body -> {
-        sent.add(body);
+      request -> {
+        sent.add(request.body());
         return new Response(200, null);
       };
 

@@ -3,6 +3,7 @@ package dev.owly.analytics.core;
 import dev.owly.analytics.spi.Capabilities;
 import dev.owly.analytics.spi.Config;
 import dev.owly.analytics.spi.Counter;
+import dev.owly.analytics.spi.Header;
 import dev.owly.analytics.spi.Level;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
@@ -53,6 +54,7 @@ final class TestCaps {
   volatile byte[] secret =
       "12345678901234567890".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+  final List<List<Header>> headers = Collections.synchronizedList(new ArrayList<>());
   final List<String> logCodes = Collections.synchronizedList(new ArrayList<>());
 
   /** Answers per send; the last one repeats. Called with the body. */
@@ -60,9 +62,10 @@ final class TestCaps {
 
   Capabilities capabilities() {
     Transport transport =
-        body -> {
-          bodies.add(body);
-          return answer.apply(body);
+        request -> {
+          bodies.add(request.body());
+          headers.add(request.headers());
+          return answer.apply(request.body());
         };
     Settings settings =
         new Settings() {

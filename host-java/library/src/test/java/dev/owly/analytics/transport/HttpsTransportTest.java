@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.owly.analytics.spi.Header;
+import dev.owly.analytics.spi.Request;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.TransportException;
 import java.io.IOException;
@@ -19,6 +21,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,6 +41,8 @@ class HttpsTransportTest {
   static String base;
   static final AtomicReference<byte[]> received = new AtomicReference<>();
   static final AtomicReference<String> contentType = new AtomicReference<>();
+  static final AtomicReference<com.sun.net.httpserver.Headers> headers = new AtomicReference<>();
+  static final AtomicInteger okHits = new AtomicInteger();
   static final AtomicInteger elsewhereHits = new AtomicInteger();
 
   @BeforeAll
@@ -49,6 +55,8 @@ class HttpsTransportTest {
         ex -> {
           received.set(ex.getRequestBody().readAllBytes());
           contentType.set(ex.getRequestHeaders().getFirst("Content-Type"));
+          headers.set(ex.getRequestHeaders());
+          okHits.incrementAndGet();
           reply(ex, 202, null);
         });
     server.createContext(
@@ -109,7 +117,7 @@ class HttpsTransportTest {
 
   @Test
   void postsTheExactBodyAsJsonAndReturnsTheStatus() {
-    Response response = trusting("/ok").send(BODY);
+    Response response = trusting("/ok").send(Request.of(BODY));
     assertEquals(202, response.status());
     assertNull(response.retryAfter());
     assertArrayEquals(BODY.getBytes(StandardCharsets.UTF_8), received.get());
@@ -117,14 +125,72 @@ class HttpsTransportTest {
   }
 
   @Test
+  void sendsTheCoresHeadersAsGiven() {
+    Request r =
+        new Request(
+            BODY,
+            List.of(
+                new Header("Owly-Signature", "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="),
+                new Header("X-Owly-Key-Id", "key 1")));
+    assertEquals(202, trusting("/ok").send(r).status());
+    assertEquals(
+        "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+        headers.get().getFirst("Owly-Signature"));
+    assertEquals("key 1", headers.get().getFirst("X-Owly-Key-Id"));
+    assertEquals("application/json", contentType.get());
+    assertArrayEquals(BODY.getBytes(StandardCharsets.UTF_8), received.get());
+  }
+
+  @Test
+  void refusesHeadersThatAreNotSafeTokensAndSendsNothing() {
+    List<Header> hostile =
+        List.of(
+            new Header("X-Evil", "a\r\nHost: elsewhere"),
+            new Header("X-Evil", "a\nb"),
+            new Header("X-Evil", "nul\u0000"),
+            new Header("X-Evil", "caf\u00e9"),
+            new Header("X-Evil", ""),
+            new Header("X-Evil", " padded"),
+            new Header("X-Evil", "x".repeat(HttpsTransport.MAX_HEADER_VALUE + 1)),
+            new Header("", "v"),
+            new Header("X Evil", "v"),
+            new Header("X-Evil:", "v"),
+            new Header("X-\u00c9vil", "v"),
+            new Header("Content-Type", "text/plain"),
+            new Header("content-length", "1"),
+            new Header("Host", "elsewhere.invalid"),
+            new Header("Connection", "close"),
+            new Header("Transfer-Encoding", "chunked"),
+            new Header("Expect", "100-continue"),
+            new Header("Upgrade", "h2c"),
+            new Header("x".repeat(65), "v"));
+    int before = okHits.get();
+    for (Header h : hostile) {
+      TransportException e =
+          assertThrows(
+              TransportException.class,
+              () -> trusting("/ok").send(new Request(BODY, List.of(h))),
+              h.name());
+      assertEquals(TransportException.Kind.OTHER, e.kind());
+      assertEquals("header", e.getMessage());
+    }
+    List<Header> many = new ArrayList<>();
+    for (int i = 0; i <= HttpsTransport.MAX_HEADERS; i++) {
+      many.add(new Header("X-N" + i, "v"));
+    }
+    assertThrows(TransportException.class, () -> trusting("/ok").send(new Request(BODY, many)));
+    assertEquals(before, okHits.get(), "a refused request never reaches the collector");
+  }
+
+  @Test
   void passesTheRawRetryAfterThrough() {
-    Response response = trusting("/busy").send(BODY);
+    Response response = trusting("/busy").send(Request.of(BODY));
     assertEquals(new Response(503, "120"), response);
   }
 
   @Test
   void doesNotFollowRedirects() {
-    Response response = trusting("/moved").send(BODY);
+    Response response = trusting("/moved").send(Request.of(BODY));
     assertEquals(307, response.status());
     assertEquals(0, elsewhereHits.get());
   }
@@ -132,7 +198,8 @@ class HttpsTransportTest {
   @Test
   void refusesAServerWhoseCertificateIsNotTrusted() {
     HttpsTransport jvmTrust = HttpsTransport.builder(base + "/ok").build();
-    TransportException e = assertThrows(TransportException.class, () -> jvmTrust.send(BODY));
+    TransportException e =
+        assertThrows(TransportException.class, () -> jvmTrust.send(Request.of(BODY)));
     assertEquals(TransportException.Kind.CONNECT, e.kind());
     assertEquals("tls", e.getMessage());
   }
@@ -144,7 +211,8 @@ class HttpsTransportTest {
             .withTrustStore(tls.trustStore, TestTls.PASSWORD)
             .withRequestTimeout(Duration.ofMillis(300))
             .build();
-    TransportException e = assertThrows(TransportException.class, () -> impatient.send(BODY));
+    TransportException e =
+        assertThrows(TransportException.class, () -> impatient.send(Request.of(BODY)));
     assertEquals(TransportException.Kind.TIMEOUT, e.kind());
   }
 
@@ -155,7 +223,8 @@ class HttpsTransportTest {
       port = s.getLocalPort();
     }
     HttpsTransport closed = HttpsTransport.builder("http://127.0.0.1:" + port + "/collect").build();
-    TransportException e = assertThrows(TransportException.class, () -> closed.send(BODY));
+    TransportException e =
+        assertThrows(TransportException.class, () -> closed.send(Request.of(BODY)));
     assertEquals(TransportException.Kind.CONNECT, e.kind());
     assertEquals("refused", e.getMessage());
   }
@@ -163,7 +232,8 @@ class HttpsTransportTest {
   @Test
   void errorMessagesNeverCarryTheBody() {
     HttpsTransport jvmTrust = HttpsTransport.builder(base + "/ok").build();
-    TransportException e = assertThrows(TransportException.class, () -> jvmTrust.send(BODY));
+    TransportException e =
+        assertThrows(TransportException.class, () -> jvmTrust.send(Request.of(BODY)));
     assertFalse(e.getMessage().contains("dataEncoded"));
   }
 
@@ -207,12 +277,13 @@ class HttpsTransportTest {
                 HttpsTransport.builder(u).withTrustStore(tls.trustStore, TestTls.PASSWORD).build());
     assertEquals(
         TransportException.Kind.NOT_CONFIGURED,
-        assertThrows(TransportException.class, () -> transport.send(BODY)).kind());
+        assertThrows(TransportException.class, () -> transport.send(Request.of(BODY))).kind());
     url.set(Optional.of("http://collector.example.invalid/collect"));
-    TransportException e = assertThrows(TransportException.class, () -> transport.send(BODY));
+    TransportException e =
+        assertThrows(TransportException.class, () -> transport.send(Request.of(BODY)));
     assertEquals(TransportException.Kind.CONNECT, e.kind());
     assertEquals("config", e.getMessage());
     url.set(Optional.of(base + "/ok"));
-    assertEquals(202, transport.send(BODY).status());
+    assertEquals(202, transport.send(Request.of(BODY)).status());
   }
 }
