@@ -13,6 +13,8 @@ import dev.owly.analytics.spi.Clock;
 import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
+import dev.owly.analytics.spi.Request;
+import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Transport;
 import dev.owly.analytics.spi.TransportException;
 import dev.owly.analytics.storage.DailyCounters;
@@ -184,17 +186,30 @@ public final class Owly implements AutoCloseable {
 
   /**
    * The core asks {@link JdbcSettings#mode()} before each send, which may be up to {@link
-   * JdbcSettings#MODE_TTL} old when another node switched; this checks the stored mode itself right
-   * before every send, so nothing leaves in a mode that forbids it. Not remote: {@code
-   * not-configured}, and the batch stays sealed for a later flush.
+   * JdbcSettings#MODE_TTL} old when another node switched; this checks the stored mode itself in
+   * {@code ready()} (so no attempt is counted) and again in {@code send}, so nothing leaves in a
+   * mode that forbids it. Not remote: {@code not-configured}, and the batch stays sealed.
    */
   private Transport onlyWhenRemote(Transport transport) {
-    return body -> {
-      if (settings.freshMode() != Mode.REMOTE) {
-        throw new TransportException(TransportException.Kind.NOT_CONFIGURED, "mode.not-remote");
+    return new Transport() {
+      @Override
+      public void ready() {
+        requireRemote();
+        transport.ready();
       }
-      return transport.send(body);
+
+      @Override
+      public Response send(Request request) {
+        requireRemote();
+        return transport.send(request);
+      }
     };
+  }
+
+  private void requireRemote() {
+    if (settings.freshMode() != Mode.REMOTE) {
+      throw new TransportException(TransportException.Kind.NOT_CONFIGURED, "mode.not-remote");
+    }
   }
 
   public static Builder builder(DataSource dataSource) {

@@ -115,8 +115,8 @@ class OwlyTest {
     List<String> bodies = new ArrayList<>();
     JdbcSettings[] otherNode = new JdbcSettings[1];
     Transport switchAfterFirst =
-        body -> {
-          bodies.add(body);
+        request -> {
+          bodies.add(request.body());
           // The admin switches analytics off on another node while this flush is under way.
           otherNode[0].setMode(Mode.OFF);
           return new Response(200, null);
