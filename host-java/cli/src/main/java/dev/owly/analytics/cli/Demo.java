@@ -9,6 +9,7 @@ import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
 import dev.owly.analytics.core.AttributeSpec;
 import dev.owly.analytics.core.Core;
+import dev.owly.analytics.core.Engine;
 import dev.owly.analytics.core.EventSpec;
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.core.Verdict;
@@ -74,6 +75,7 @@ final class Demo {
     if (!a.positional.isEmpty()) {
       throw new UsageException("demo takes no positional arguments");
     }
+    Engine engine = a.engine();
     boolean keepRunning = a.flag("--keep-running");
     for (String serving :
         List.of(
@@ -134,7 +136,7 @@ final class Demo {
               });
       try (Core core =
           Core.builder(caps)
-              .withEngine(a.engine())
+              .withEngine(engine)
               .withCounters(new DailyCounters(instanceDb))
               .build()) {
         AtomicInteger received = new AtomicInteger();

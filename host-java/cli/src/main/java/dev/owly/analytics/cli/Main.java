@@ -7,6 +7,7 @@ import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
 import dev.owly.analytics.core.Core;
 import dev.owly.analytics.core.Decoded;
+import dev.owly.analytics.core.Engine;
 import dev.owly.analytics.core.PayloadException;
 import dev.owly.analytics.core.Verified;
 import dev.owly.analytics.settings.FixedSettings;
@@ -269,6 +270,7 @@ public final class Main {
     if (!a.positional.isEmpty()) {
       throw new UsageException("collector takes no positional arguments");
     }
+    Engine engine = a.engine();
     int port = a.port("--port");
     Path data = Path.of(a.options.getOrDefault("--data", "owly-collector-data"));
     byte[] secret = secretArg(a.get("--secret-hex"));
@@ -291,7 +293,7 @@ public final class Main {
       err.println("owly: no --secret-hex: a new secret was written to " + file);
     }
     var pool = DataSources.h2File(data.resolve("collector"));
-    try (Core core = Core.builder(offline()).withEngine(a.engine()).build()) {
+    try (Core core = Core.builder(offline()).withEngine(engine).build()) {
       Collector.Builder builder =
           Collector.builder(PayloadVerifier.of(core), new CollectorStore(pool))
               .withAnyTenantSecret(secret)

@@ -53,9 +53,14 @@ class MainArgumentsTest {
   @Test
   void anUnknownEngineIsAUsageError() {
     for (String command : new String[] {"filter", "demo", "collector"}) {
-      Result r = run(command, "--engine", "wasmtime");
+      Path data = dir.resolve(command + "-data");
+      Result r =
+          command.equals("filter")
+              ? run(command, "--engine", "wasmtime")
+              : run(command, "--engine", "wasmtime", "--data", data.toString());
       assertUsage(r);
       assertTrue(r.err().contains("--engine must be aot, interpreter or graalwasm"), r.err());
+      assertFalse(Files.exists(data), "refused before anything was written");
     }
   }
 
