@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: deny tools test-tools all wasm lint test rust-test outside-test java-test jar jar-graalwasm bench java-bench race size demo clean web web-lint browser-test stub-wasm
+.PHONY: attack-test deny tools test-tools all wasm lint test rust-test outside-test java-test jar jar-graalwasm bench java-bench race size demo clean web web-lint browser-test browser-deps stub-wasm
 
 all: wasm
 
@@ -45,9 +45,12 @@ web-lint:
 
 ## The admin page in headless Chromium against the real JVM host (host-java/target/owly.jar,
 ## built by the Java side), or against OWLY_ADMIN_URL when set. Needs npm deps in tests/browser.
-browser-test: web
-	cd tests/browser && npm ci --no-audit --no-fund
+browser-test: web browser-deps
 	node --test tests/browser/
+
+## The browser tests' npm dependencies (playwright-core, which drives Debian's Chromium).
+browser-deps:
+	cd tests/browser && npm ci --no-audit --no-fund
 ## -------------------------------------------------------------------------------------------
 
 ## Dependency policy (deny.toml): licences, bans and sources need no network and always run; the
@@ -90,16 +93,24 @@ outside-test:
 stub-wasm:
 	tests/stub/build.sh
 
-## The JVM host, every module (library, cli), on H2 and a real PostgreSQL (scripts/pg-start.sh
-## installs and starts it), on the default JDK 17; then, on Temurin 25, the graalwasm module: the
-## library's core tests again on GraalWasm with its JIT, and scripts/owly-graalwasm on owly.jar.
-## The library is rebuilt there (its own tests skipped) so nothing comes from ~/.m2.
+## The JVM host, every module (library, servlet-javax, servlet-jakarta, cli), on H2 and a real
+## PostgreSQL (scripts/pg-start.sh installs and starts it). The servlet modules' BrowserIT run the
+## browser tests (tests/browser/, Chromium) against their own container: Jetty 10 (javax.servlet)
+## and Jetty 12 ee10 (jakarta.servlet), each in its own module (they share package names).
+## Then, on Temurin 25, the graalwasm module: the library's core tests again on GraalWasm with its
+## JIT, and scripts/owly-graalwasm on owly.jar. The library is rebuilt there (its own tests
+## skipped) so nothing comes from ~/.m2.
 JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
 GRAALWASM_MVN = JAVA_HOME=$(JDK25) mvn -B -f host-java -pl library,graalwasm -Dowly.library.rebuildOnly=true
-java-test: wasm web
+java-test: wasm web browser-deps
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
 	@test -x $(JDK25)/bin/java || { echo "java-test: no JDK 21+ at $(JDK25) (set JDK25=...)"; exit 1; }
 	$(GRAALWASM_MVN) verify
+
+## The attack tests alone (issue 8: slow clients, sign-in floods, DNS rebinding, file modes, ps) on
+## the real owly.jar, loopback only, bounded; `make java-test` runs them too (cli's AttackIT).
+attack-test: wasm
+	mvn -B -f host-java -pl cli -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=AttackIT
 
 ## The library (host-java/library/target/owly-analytics-*.jar) and the runnable jar
 ## host-java/target/owly.jar (cli module, shaded); the release module is built first, through Maven.

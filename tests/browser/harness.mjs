@@ -27,12 +27,13 @@ export const HISTORY_DAYS = 12;
  * (`seeded` is what the demo says it recorded: its `history:` line and its totals for today);
  * `OWLY_ADMIN_URL` points at a running server instead (credentials from OWLY_ADMIN_USER /
  * OWLY_ADMIN_PASSWORD / OWLY_USER / OWLY_USER_PASSWORD, defaulting to those of
- * tests/browser/dev-server.mjs; `seeded` is then null).
+ * tests/browser/dev-server.mjs; `seeded` is then read from the demo's output in the file
+ * OWLY_ADMIN_SEEDED when the server serves a data folder the demo filled, else null).
  */
 export async function startServer() {
   if (process.env.OWLY_ADMIN_URL) {
     return {
-      seeded: null,
+      seeded: process.env.OWLY_ADMIN_SEEDED ? seededFrom(readFileSync(process.env.OWLY_ADMIN_SEEDED, 'utf8')) : null,
       url: new URL(process.env.OWLY_ADMIN_URL),
       admin: { username: process.env.OWLY_ADMIN_USER ?? 'admin', password: process.env.OWLY_ADMIN_PASSWORD ?? 'admin-pw' },
       viewer: { username: process.env.OWLY_USER ?? 'viewer', password: process.env.OWLY_USER_PASSWORD ?? 'viewer-pw' },
@@ -47,10 +48,13 @@ export async function startServer() {
   const data = mkdtempSync(join(tmpdir(), 'owly-browser-'));
   const admin = { username: 'admin', password: randomPassword() };
   const viewer = { username: 'viewer', password: randomPassword() };
+  // The passwords go in the environment: the demo takes none on its command line (ps shows it).
   const child = spawn('java', ['-jar', jar, 'demo', '--keep-running', '--data', data, '--port', '0',
-    '--admin-user', admin.username, '--admin-password', admin.password,
-    '--user', viewer.username, '--user-password', viewer.password, '--history', String(HISTORY_DAYS)],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--admin-user', admin.username, '--user', viewer.username, '--history', String(HISTORY_DAYS)],
+  {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OWLY_ADMIN_PASSWORD: admin.password, OWLY_USER_PASSWORD: viewer.password },
+  });
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((done) => child.once('exit', done));

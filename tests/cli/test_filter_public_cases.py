@@ -34,6 +34,9 @@ def test_public_cases_pass_through_owly_filter():
             assert verdict["ok"] is True, (case["case"], verdict)
             assert verdict["row"]["Name"] == case["event"]["name"]
         elif verdict["ok"]:
+            # A rewrite (bucketing) is only acceptable where the case names what must not leave;
+            # a reject case without needles must be rejected outright.
+            assert case.get("needles"), (case["case"], "reject case without needles was accepted")
             row = json.dumps(verdict["row"]).lower()
             for needle in case.get("needles", []):
                 assert needle.lower() not in row, (case["case"], needle)

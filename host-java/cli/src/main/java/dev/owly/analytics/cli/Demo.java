@@ -3,7 +3,6 @@ package dev.owly.analytics.cli;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.admin.AdminApi;
 import dev.owly.analytics.admin.StandaloneAccess;
-import dev.owly.analytics.admin.jdk.JdkAdminServer;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
@@ -20,16 +19,18 @@ import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Level;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
+import dev.owly.analytics.standalone.AdminServer;
 import dev.owly.analytics.standalone.DataSources;
+import dev.owly.analytics.standalone.PrivateFiles;
 import dev.owly.analytics.storage.DailyCounters;
 import dev.owly.analytics.storage.JdbcStorage;
 import dev.owly.analytics.transport.ConfiguredTransport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,7 +56,16 @@ final class Demo {
 
   private Demo() {}
 
-  static int run(List<String> rest, PrintStream out, PrintStream err) throws IOException {
+  /** The sign-in of {@code --keep-running}: passwords from files or the environment only. */
+  private record Credentials(String admin, String adminPassword, String user, String userPassword) {
+    @Override
+    public String toString() {
+      return "Credentials[" + admin + (user == null ? "" : ", " + user) + "]";
+    }
+  }
+
+  static int run(List<String> rest, PrintStream out, PrintStream err, Map<String, String> env)
+      throws IOException {
     Args a =
         Args.parse(
             rest,
@@ -65,8 +75,10 @@ final class Demo {
                 "--seed",
                 "--port",
                 "--admin-user",
+                "--admin-password-file",
                 "--admin-password",
                 "--user",
+                "--user-password-file",
                 "--user-password",
                 "--www",
                 "--history",
@@ -75,23 +87,44 @@ final class Demo {
     if (!a.positional.isEmpty()) {
       throw new UsageException("demo takes no positional arguments");
     }
+    Secrets.refuseOnCommandLine(
+        a, "--admin-password", "--admin-password-file", "OWLY_ADMIN_PASSWORD");
+    Secrets.refuseOnCommandLine(a, "--user-password", "--user-password-file", "OWLY_USER_PASSWORD");
     Engine engine = a.engine();
     boolean keepRunning = a.flag("--keep-running");
     for (String serving :
         List.of(
             "--port",
             "--admin-user",
-            "--admin-password",
+            "--admin-password-file",
             "--user",
-            "--user-password",
-            "--www",
-            "--history")) {
+            "--user-password-file",
+            "--www")) {
       if (a.get(serving) != null && !keepRunning) {
         throw new UsageException(serving + " needs --keep-running");
       }
     }
-    if ((a.get("--user") == null) != (a.get("--user-password") == null)) {
-      throw new UsageException("--user and --user-password go together");
+    if (a.get("--user") == null && a.get("--user-password-file") != null) {
+      throw new UsageException("--user-password-file needs --user");
+    }
+    Credentials credentials = null;
+    if (keepRunning) {
+      String user = a.get("--user");
+      String userPassword =
+          user == null
+              ? null
+              : Secrets.read(a, "--user-password-file", "OWLY_USER_PASSWORD", env, err)
+                  .orElseThrow(
+                      () ->
+                          new UsageException(
+                              "--user needs --user-password-file FILE (or OWLY_USER_PASSWORD)"));
+      credentials =
+          new Credentials(
+              a.options.getOrDefault("--admin-user", "admin"),
+              Secrets.read(a, "--admin-password-file", "OWLY_ADMIN_PASSWORD", env, err)
+                  .orElse(null),
+              user,
+              userPassword);
     }
     int adminPort = a.port("--port");
     Path data = Path.of(a.options.getOrDefault("--data", "owly-data"));
@@ -101,9 +134,10 @@ final class Demo {
     if (history < 0 || history > DemoHistory.MAX_DAYS) {
       throw new UsageException("--history must be 0.." + DemoHistory.MAX_DAYS + " days");
     }
-    Files.createDirectories(data);
+    // 0700 from the start: the instance database holds the secret.
+    PrivateFiles.directory(data);
     if (payloadDir != null) {
-      Files.createDirectories(payloadDir);
+      PrivateFiles.directory(payloadDir);
     }
 
     JdbcConnectionPool instanceDb = DataSources.h2File(data.resolve("instance"));
@@ -146,8 +180,9 @@ final class Demo {
                 ? (body, at) -> received.incrementAndGet()
                 : (body, at) -> savePayload(payloadDir, received.incrementAndGet(), body, at);
         if (payloadDir != null) {
-          Files.writeString(payloadDir.resolve("secret.hex"), Hex.encode(secret) + "\n");
-          Main.restrict(payloadDir.resolve("secret.hex"));
+          PrivateFiles.write(
+              payloadDir.resolve("secret.hex"),
+              (Hex.encode(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
           Files.deleteIfExists(payloadDir.resolve("received.jsonl"));
         }
         CollectorStore collectorStore = new CollectorStore(collectorDb);
@@ -229,8 +264,8 @@ final class Demo {
             out.println(
                 "Payloads saved byte-exact in "
                     + payloadDir.toAbsolutePath()
-                    + " (received.jsonl, secret.hex): re-verify with `owly verify --secret-hex"
-                    + " $(cat secret.hex) --at <received_at> payload-0001.json`");
+                    + " (received.jsonl, secret.hex): re-verify with `owly verify --secret-file"
+                    + " secret.hex --at <received_at> payload-0001.json`");
           }
 
           List<String> problems = new ArrayList<>();
@@ -257,12 +292,23 @@ final class Demo {
           out.println(
               "OK: every accepted event was stored locally first, sealed, sent once,"
                   + " and verified by the collector (content hash + OCRA otp).");
+          if (history > 0) {
+            DemoHistory.seed(
+                (int) history, seed, core, settings, clock, collector.uri().toString(), out);
+          }
+          if (keepRunning || history > 0) {
+            // The next payload of the admin page (without --keep-running, for a page served
+            // elsewhere on this data folder).
+            int pending = recordPending(core, events);
+            out.println();
+            out.println(
+                "Recorded "
+                    + pending
+                    + " more accepted events after the flush; they stay pending, so the admin page"
+                    + " shows them as the next payload.");
+          }
           if (keepRunning) {
-            if (history > 0) {
-              DemoHistory.seed(
-                  (int) history, seed, core, settings, clock, collector.uri().toString(), out);
-            }
-            serve(a, adminPort, core, storage, settings, events, collector, out);
+            serve(a, credentials, data, adminPort, core, storage, settings, collector, out);
           }
           return 0;
         }
@@ -276,19 +322,8 @@ final class Demo {
   /** How many accepted events stay pending for the admin page's "next payload" view. */
   static final int PENDING_EVENTS = 5;
 
-  /**
-   * {@code --keep-running}: records a few events that stay pending (the next payload), starts the
-   * admin page and API on 127.0.0.1 and serves until the process is stopped.
-   */
-  private static void serve(
-      Args a,
-      int port,
-      Core core,
-      JdbcStorage storage,
-      JdbcSettings settings,
-      List<String> events,
-      Collector collector,
-      PrintStream out) {
+  /** Records a few accepted events that stay pending (the admin page's next payload). */
+  private static int recordPending(Core core, List<String> events) {
     int pending = 0;
     for (String event : events) {
       if (pending == PENDING_EVENTS) {
@@ -298,19 +333,36 @@ final class Demo {
         pending++;
       }
     }
-    String adminUser = a.options.getOrDefault("--admin-user", "admin");
-    String adminPassword = a.get("--admin-password");
-    boolean generated = adminPassword == null;
-    if (generated) {
+    return pending;
+  }
+
+  /** {@code --keep-running}: the admin page and API on 127.0.0.1 until the process is stopped. */
+  private static void serve(
+      Args a,
+      Credentials credentials,
+      Path data,
+      int port,
+      Core core,
+      JdbcStorage storage,
+      JdbcSettings settings,
+      Collector collector,
+      PrintStream out)
+      throws IOException {
+    String adminPassword = credentials.adminPassword();
+    Path generated = null;
+    if (adminPassword == null) {
       byte[] random = new byte[18];
       new SecureRandom().nextBytes(random);
       adminPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      // Not on stdout (logs keep it): in a file only this user can read.
+      generated = data.resolve("admin-password").toAbsolutePath();
+      PrivateFiles.write(generated, (adminPassword + "\n").getBytes(StandardCharsets.UTF_8));
     }
     StandaloneAccess.Builder access;
     try {
-      access = StandaloneAccess.builder(adminUser, adminPassword);
-      if (a.get("--user") != null) {
-        access.withUser(a.get("--user"), a.get("--user-password"));
+      access = StandaloneAccess.builder(credentials.admin(), adminPassword);
+      if (credentials.user() != null) {
+        access.withUser(credentials.user(), credentials.userPassword());
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -323,16 +375,10 @@ final class Demo {
       }
       api.withStaticRoot(www);
     }
-    try (JdkAdminServer server = JdkAdminServer.start(api.build(), port)) {
-      out.println();
-      out.println(
-          "Recorded "
-              + pending
-              + " more accepted events after the flush; they stay pending, so the admin page"
-              + " shows them as the next payload.");
-      out.println("admin user: " + adminUser);
-      if (generated) {
-        out.println("admin password (generated, shown only now): " + adminPassword);
+    try (AdminServer server = AdminServer.start(api, port)) {
+      out.println("admin user: " + credentials.admin());
+      if (generated != null) {
+        out.println("admin password: generated, in " + generated + " (mode 0600)");
       }
       out.println("Serving the collector " + collector.uri() + " until interrupted (Ctrl-C).");
       out.println("admin page: " + server.pageUri());
@@ -350,12 +396,11 @@ final class Demo {
   private static void savePayload(Path dir, int n, byte[] body, long receivedAt) {
     String name = String.format("payload-%04d.json", n);
     try {
-      Files.write(dir.resolve(name), body);
-      Files.writeString(
+      PrivateFiles.write(dir.resolve(name), body);
+      PrivateFiles.append(
           dir.resolve("received.jsonl"),
-          "{\"file\":\"" + name + "\",\"received_at\":" + receivedAt + "}\n",
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+          ("{\"file\":\"" + name + "\",\"received_at\":" + receivedAt + "}\n")
+              .getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -18,17 +18,19 @@ import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.TransportException;
 import dev.owly.analytics.standalone.DataSources;
+import dev.owly.analytics.standalone.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.KeyManagerFactory;
@@ -43,11 +45,13 @@ public final class Main {
           "",
           "  filter [--engine E]          JSONL events on stdin -> one verdict line per input line",
           "  decode FILE                  take a stored or received payload apart (JSON on stdout)",
-          "  verify --secret-hex HEX [--at UNIX_SECONDS] FILE",
+          "  verify --secret-file FILE [--at UNIX_SECONDS] FILE",
           "                               check content hash and otp (+-1 step); exit 0 if valid",
-          "  collector [--port N] [--data DIR] [--secret-hex HEX] [--engine E]",
-          "            [--https --keystore FILE --keystore-password PW]",
+          "                               (or the secret, hex, in OWLY_SECRET_HEX)",
+          "  collector [--port N] [--data DIR] [--secret-file FILE] [--engine E]",
+          "            [--https --keystore FILE --keystore-password-file FILE]",
           "                               run the reference collector on 127.0.0.1 (POST /collect)",
+          "                               (or OWLY_COLLECTOR_SECRET_HEX, OWLY_KEYSTORE_PASSWORD)",
           "  demo [--data DIR] [--payload-dir DIR] [--engine E]",
           "       [--keep-running [--port N] [--admin-user NAME] [--admin-password PW]",
           "                       [--user NAME --user-password PW] [--www DIR]",
@@ -70,8 +74,17 @@ public final class Main {
     System.exit(code);
   }
 
-  /** Runs one command; returns the exit code. Never throws. */
+  /** Runs one command with this process's environment; returns the exit code. Never throws. */
   public static int run(String[] argv, InputStream in, PrintStream out, PrintStream err) {
+    return run(argv, in, out, err, System.getenv());
+  }
+
+  /**
+   * Runs one command; secrets and passwords come from files or {@code env}, never from {@code
+   * argv}. Returns the exit code; never throws.
+   */
+  public static int run(
+      String[] argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
     List<String> args = Arrays.asList(argv);
     if (args.isEmpty()) {
       err.println(USAGE);
@@ -82,9 +95,9 @@ public final class Main {
       return switch (args.get(0)) {
         case "filter" -> filter(rest, in, out);
         case "decode" -> decode(rest, out, err);
-        case "verify" -> verify(rest, out, err);
-        case "collector" -> collector(rest, out, err);
-        case "demo" -> Demo.run(rest, out, err);
+        case "verify" -> verify(rest, out, err, env);
+        case "collector" -> collector(rest, out, err, env);
+        case "demo" -> Demo.run(rest, out, err, env);
         case "help", "--help", "-h" -> {
           out.println(USAGE);
           yield 0;
@@ -203,15 +216,20 @@ public final class Main {
     }
   }
 
-  private static int verify(List<String> rest, PrintStream out, PrintStream err)
+  private static int verify(
+      List<String> rest, PrintStream out, PrintStream err, Map<String, String> env)
       throws IOException {
-    Args a = Args.parse(rest, Set.of("--secret-hex", "--at"), Set.of());
+    Args a = Args.parse(rest, Set.of("--secret-file", "--secret-hex", "--at"), Set.of());
+    Secrets.refuseOnCommandLine(a, "--secret-hex", "--secret-file", "OWLY_SECRET_HEX");
     if (a.positional.size() != 1) {
       throw new UsageException("verify needs exactly one FILE");
     }
-    byte[] secret = secretArg(a.get("--secret-hex"));
+    byte[] secret =
+        secretHex(
+            Secrets.read(a, "--secret-file", "OWLY_SECRET_HEX", env, err).orElse(null),
+            "--secret-file / OWLY_SECRET_HEX");
     if (secret == null) {
-      throw new UsageException("verify needs --secret-hex");
+      throw new UsageException("verify needs --secret-file FILE (or OWLY_SECRET_HEX)");
     }
     long at = a.getLong("--at", Instant.now().getEpochSecond());
     try {
@@ -238,7 +256,8 @@ public final class Main {
     }
   }
 
-  static byte[] secretArg(String hex) {
+  /** The secret as hex (from a file or the environment); null when none was given. */
+  static byte[] secretHex(String hex, String source) {
     if (hex == null) {
       return null;
     }
@@ -246,15 +265,16 @@ public final class Main {
     try {
       secret = Hex.decode(hex);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--secret-hex is not hex");
+      throw new UsageException(source + ": the secret is not hex");
     }
     if (secret.length < 20) {
-      throw new UsageException("--secret-hex must be at least 20 bytes (40 hex digits)");
+      throw new UsageException(source + ": the secret must be at least 20 bytes (40 hex digits)");
     }
     return secret;
   }
 
-  private static int collector(List<String> rest, PrintStream out, PrintStream err)
+  private static int collector(
+      List<String> rest, PrintStream out, PrintStream err, Map<String, String> env)
       throws IOException {
     Args a =
         Args.parse(
@@ -262,35 +282,43 @@ public final class Main {
             Set.of(
                 "--port",
                 "--data",
+                "--secret-file",
                 "--secret-hex",
                 "--keystore",
+                "--keystore-password-file",
                 "--keystore-password",
                 "--engine"),
             Set.of("--https"));
+    Secrets.refuseOnCommandLine(a, "--secret-hex", "--secret-file", "OWLY_COLLECTOR_SECRET_HEX");
+    Secrets.refuseOnCommandLine(
+        a, "--keystore-password", "--keystore-password-file", "OWLY_KEYSTORE_PASSWORD");
     if (!a.positional.isEmpty()) {
       throw new UsageException("collector takes no positional arguments");
     }
     Engine engine = a.engine();
     int port = a.port("--port");
     Path data = Path.of(a.options.getOrDefault("--data", "owly-collector-data"));
-    byte[] secret = secretArg(a.get("--secret-hex"));
+    byte[] secret =
+        secretHex(
+            Secrets.read(a, "--secret-file", "OWLY_COLLECTOR_SECRET_HEX", env, err).orElse(null),
+            "--secret-file / OWLY_COLLECTOR_SECRET_HEX");
     SSLContext tls = null;
     if (a.flag("--https")) {
       if (a.get("--keystore") == null) {
         throw new UsageException("--https needs --keystore");
       }
-      tls =
-          serverTls(
-              Path.of(a.get("--keystore")), a.options.getOrDefault("--keystore-password", ""));
+      String password =
+          Secrets.read(a, "--keystore-password-file", "OWLY_KEYSTORE_PASSWORD", env, err)
+              .orElse("");
+      tls = serverTls(Path.of(a.get("--keystore")), password);
     }
-    Files.createDirectories(data);
+    PrivateFiles.directory(data);
     if (secret == null) {
       secret = new byte[32];
       new java.security.SecureRandom().nextBytes(secret);
       Path file = data.resolve("collector-secret.hex");
-      Files.writeString(file, Hex.encode(secret) + "\n");
-      restrict(file);
-      err.println("owly: no --secret-hex: a new secret was written to " + file);
+      PrivateFiles.write(file, (Hex.encode(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+      err.println("owly: no --secret-file: a new secret was written to " + file + " (mode 0600)");
     }
     var pool = DataSources.h2File(data.resolve("collector"));
     try (Core core = Core.builder(offline()).withEngine(engine).build()) {
@@ -314,14 +342,6 @@ public final class Main {
       pool.dispose();
     }
     return 0;
-  }
-
-  static void restrict(Path file) {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | IOException e) {
-      // not a POSIX file system: keep the default permissions
-    }
   }
 
   private static SSLContext serverTls(Path keystore, String password) {

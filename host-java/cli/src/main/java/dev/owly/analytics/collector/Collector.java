@@ -2,21 +2,19 @@ package dev.owly.analytics.collector;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.owly.analytics.OwlyException;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.core.Decoded;
 import dev.owly.analytics.core.PayloadException;
 import dev.owly.analytics.core.Verified;
 import dev.owly.analytics.http.BoundedBody;
+import dev.owly.analytics.http.MediaTypes;
 import dev.owly.analytics.spi.Clock;
+import dev.owly.analytics.standalone.JettyServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,17 +25,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The reference collector: {@value #PATH} over HTTPS (or plain HTTP, loopback only), bound to
- * 127.0.0.1. Answers (always {@code {"status":"…"}}, never content):
+ * 127.0.0.1, on the standalone host's embedded Jetty ({@link JettyServer}: timeouts, bounded
+ * workers). Answers (always {@code {"status":"…"}}, never content):
  *
  * <ul>
  *   <li>200 {@code accepted} — verified and stored; 200 {@code duplicate} — nonce seen before with
@@ -72,13 +75,12 @@ public final class Collector implements AutoCloseable {
   private final int failureLimit;
   private final long failureWindowMs;
   private final BodySink sink;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final JettyServer server;
   private final boolean https;
   private final Map<String, Deque<Long>> failures = new HashMap<>();
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
 
-  private Collector(Builder b) throws IOException {
+  private Collector(Builder b) {
     this.verifier = b.verifier;
     this.store = b.store;
     this.secrets = b.secrets;
@@ -87,18 +89,21 @@ public final class Collector implements AutoCloseable {
     this.failureWindowMs = b.failureWindow.toMillis();
     this.sink = b.sink;
     this.https = b.sslContext != null;
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port);
-    if (https) {
-      HttpsServer s = HttpsServer.create(address, 0);
-      s.setHttpsConfigurator(new HttpsConfigurator(b.sslContext));
-      this.server = s;
-    } else {
-      this.server = HttpServer.create(address, 0);
-    }
-    this.executor = Executors.newFixedThreadPool(b.threads);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server =
+        JettyServer.start(
+            "owly-collector",
+            b.port,
+            b.sslContext,
+            MAX_BODY_BYTES,
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback)
+                  throws IOException {
+                Collector.this.handle(new Exchange(request, response, callback));
+                return true;
+              }
+            },
+            null);
   }
 
   public static Builder builder(PayloadVerifier verifier, CollectorStore store) {
@@ -118,7 +123,6 @@ public final class Collector implements AutoCloseable {
     private int failureLimit = 10;
     private Duration failureWindow = Duration.ofMinutes(1);
     private BodySink sink = (body, at) -> {};
-    private int threads = 4;
 
     private Builder(PayloadVerifier verifier, CollectorStore store) {
       this.verifier = requireNonNull(verifier, "verifier");
@@ -178,14 +182,6 @@ public final class Collector implements AutoCloseable {
       return this;
     }
 
-    public Builder withThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be positive");
-      }
-      this.threads = threads;
-      return this;
-    }
-
     public Collector start() {
       if (secrets == null) {
         Map<String, byte[]> fixed = Map.copyOf(tenantSecrets);
@@ -193,11 +189,7 @@ public final class Collector implements AutoCloseable {
         secrets =
             tenant -> Optional.ofNullable(fixed.getOrDefault(tenant, fallback)).map(byte[]::clone);
       }
-      try {
-        return new Collector(this);
-      } catch (IOException e) {
-        throw new OwlyException("collector.bind", e);
-      }
+      return new Collector(this);
     }
 
     private static byte[] checkSecret(byte[] secret) {
@@ -210,7 +202,7 @@ public final class Collector implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** Where senders POST to. */
@@ -229,32 +221,79 @@ public final class Collector implements AutoCloseable {
     counters.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      if (!PATH.equals(ex.getRequestURI().getPath())) {
+  /** One request as the collector reads it, and its one answer (on Jetty). */
+  private static final class Exchange {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+
+    Exchange(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    String path() {
+      return request.getHttpURI().getPath();
+    }
+
+    String method() {
+      return request.getMethod();
+    }
+
+    String header(String name) {
+      return request.getHeaders().get(name);
+    }
+
+    InputStream body() {
+      return Content.Source.asInputStream(request);
+    }
+
+    void addHeader(String name, String value) {
+      response.getHeaders().add(name, value);
+    }
+
+    /**
+     * Sends the answer. What the collector left of the body (refused unread or too large) is
+     * skipped first when it is small enough to arrive soon ({@link BoundedBody#skipRest}), so the
+     * sender reads the answer; else the connection closes after it.
+     */
+    void send(int status, byte[] json) {
+      String length = header("Content-Length");
+      boolean body =
+          (length != null && !length.strip().equals("0")) || header("Transfer-Encoding") != null;
+      if (body && !BoundedBody.skipRest(body(), length)) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
+      response.write(true, ByteBuffer.wrap(json), callback);
+    }
+  }
+
+  private void handle(Exchange ex) throws IOException {
+    try {
+      if (!PATH.equals(ex.path())) {
         respond(ex, 404, "not-found", null);
         return;
       }
-      if (!"POST".equals(ex.getRequestMethod())) {
-        ex.getResponseHeaders().add("Allow", "POST");
+      if (!"POST".equals(ex.method())) {
+        ex.addHeader("Allow", "POST");
         respond(ex, 405, "method-not-allowed", null);
         return;
       }
-      String type = ex.getRequestHeaders().getFirst("Content-Type");
-      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      if (!MediaTypes.isJson(ex.header("Content-Type"))) {
         respond(ex, 415, "unsupported-media-type", null);
         return;
       }
-      String length = ex.getRequestHeaders().getFirst("Content-Length");
-      if (length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)) {
-        ex.getResponseHeaders().add("Connection", "close");
-        respond(ex, 413, "too-large", null);
-        return;
-      }
-      byte[] body = BoundedBody.read(ex.getRequestBody(), MAX_BODY_BYTES);
+      String length = ex.header("Content-Length");
+      byte[] body =
+          length != null && BoundedBody.declaredTooLarge(length, MAX_BODY_BYTES)
+              ? null
+              : BoundedBody.read(ex.body(), MAX_BODY_BYTES);
       if (body == null) {
-        ex.getResponseHeaders().add("Connection", "close");
-        respond(ex, 413, "too-large", null);
+        respond(ex, 413, "too-large", null); // never kept; Exchange.send skips the rest
         return;
       }
       long nowMs = clock.nowMs();
@@ -266,7 +305,7 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  private void answer(HttpExchange ex, byte[] bytes, long nowMs) throws IOException {
+  private void answer(Exchange ex, byte[] bytes, long nowMs) throws IOException {
     String body;
     try {
       body = Text.strictUtf8(bytes);
@@ -345,7 +384,7 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  private void payloadError(HttpExchange ex, PayloadException e) throws IOException {
+  private void payloadError(Exchange ex, PayloadException e) throws IOException {
     switch (e.kind()) {
       case TOO_LARGE -> respond(ex, 413, "too-large", null);
       case HASH_MISMATCH -> respond(ex, 400, "hash-mismatch", null);
@@ -386,22 +425,18 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  private void respond(HttpExchange ex, int status, String word, String retryAfter)
-      throws IOException {
+  private void respond(Exchange ex, int status, String word, String retryAfter) throws IOException {
     count(word);
     byte[] json = ("{\"status\":\"" + word + "\"}").getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
     if (retryAfter != null) {
-      ex.getResponseHeaders().set("Retry-After", retryAfter);
+      ex.addHeader("Retry-After", retryAfter);
     }
-    ex.sendResponseHeaders(status, json.length);
-    ex.getResponseBody().write(json);
+    ex.send(status, json);
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   /** Only what matters for operations: never secrets. */

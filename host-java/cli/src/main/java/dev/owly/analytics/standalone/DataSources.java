@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.owly.analytics.storage.Pools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -14,13 +16,24 @@ import org.h2.jdbcx.JdbcConnectionPool;
 public final class DataSources {
   private DataSources() {}
 
-  /** An embedded H2 database in {@code dir} (file {@code owly.mv.db}), pooled by H2's own pool. */
+  /**
+   * An embedded H2 database in {@code dir} (file {@code owly.mv.db}), pooled by H2's own pool. It
+   * holds the instance secret, so the folder is 0700 and the file 0600 before H2 opens it (H2 takes
+   * an empty file as a new database and keeps its mode); H2's trace file, which may show
+   * statements, is off.
+   */
   public static JdbcConnectionPool h2File(Path dir) {
     requireNonNull(dir, "dir");
+    try {
+      PrivateFiles.directory(dir);
+      PrivateFiles.file(dir.resolve("owly.mv.db"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     String url =
         "jdbc:h2:file:"
             + dir.toAbsolutePath().resolve("owly")
-            + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+            + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
     return JdbcConnectionPool.create(url, "sa", "");
   }
 

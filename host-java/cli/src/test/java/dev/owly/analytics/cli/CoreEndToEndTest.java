@@ -60,7 +60,14 @@ class CoreEndToEndTest {
       Matcher m = line.matcher(entry);
       assertTrue(m.matches(), entry);
       String file = payloads.resolve(m.group(1)).toString();
-      Result verify = run("verify", "--secret-hex", secret, "--at", m.group(2), file);
+      Result verify =
+          run(
+              "verify",
+              "--secret-file",
+              payloads.resolve("secret.hex").toString(),
+              "--at",
+              m.group(2),
+              file);
       assertEquals(0, verify.code(), verify.err());
       assertTrue(verify.out().contains("\"tenant\":\"DEMO-0000-0000-0001\""), verify.out());
       Result decode = run("decode", file);
@@ -85,7 +92,8 @@ class CoreEndToEndTest {
         Files.readAllLines(payloads.resolve("received.jsonl"))
             .get(0)
             .replaceAll(".*\"received_at\":(\\d+).*", "$1");
-    Result wrong = run("verify", "--secret-hex", "00".repeat(32), "--at", at, file.toString());
+    Path zeros = Files.writeString(dir.resolve("zeros.hex"), "00".repeat(32));
+    Result wrong = run("verify", "--secret-file", zeros.toString(), "--at", at, file.toString());
     assertEquals(1, wrong.code());
     assertTrue(wrong.err().contains("otp-mismatch"), wrong.err());
 
@@ -96,8 +104,8 @@ class CoreEndToEndTest {
     Path tampered =
         Files.writeString(
             dir.resolve("tampered.json"), body.substring(0, at0) + other + body.substring(at0 + 1));
-    String secret = Files.readString(payloads.resolve("secret.hex")).trim();
-    assertEquals(1, run("verify", "--secret-hex", secret, "--at", at, tampered.toString()).code());
+    String secret = payloads.resolve("secret.hex").toString();
+    assertEquals(1, run("verify", "--secret-file", secret, "--at", at, tampered.toString()).code());
     assertEquals(1, run("decode", tampered.toString()).code());
 
     Path garbage = dir.resolve("garbage.bin");

@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,12 @@ class MainArgumentsTest {
 
   record Result(int code, String out, String err) {}
 
+  /** Runs with an empty environment: no secret comes from this machine's. */
   static Result run(String... args) {
+    return runWith(Map.of(), args);
+  }
+
+  static Result runWith(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -28,7 +35,8 @@ class MainArgumentsTest {
             args,
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -97,14 +105,68 @@ class MainArgumentsTest {
   void verifyRejectsMissingBadAndShortSecrets() throws Exception {
     Path file = Files.writeString(dir.resolve("p.json"), "{}");
     assertUsage(run("verify", file.toString()));
-    Result bad = run("verify", "--secret-hex", "zz-not-hex-SECRETVALUE", file.toString());
-    assertUsage(bad);
-    assertFalse(bad.err().contains("SECRETVALUE"), "the secret argument is never echoed");
-    assertUsage(run("verify", "--secret-hex", "abc", file.toString()));
-    assertUsage(run("verify", "--secret-hex", "0011223344", file.toString()));
-    assertUsage(run("verify", "--secret-hex"));
-    assertUsage(run("verify", "--secret-hex", GOOD_HEX, "--at", "yesterday", file.toString()));
-    assertUsage(run("verify", "--secret-hex", GOOD_HEX, dir.resolve("missing").toString()));
+    Path bad = Files.writeString(dir.resolve("bad.hex"), "zz-not-hex-SECRETVALUE");
+    Result notHex = run("verify", "--secret-file", bad.toString(), file.toString());
+    assertUsage(notHex);
+    assertFalse(notHex.err().contains("SECRETVALUE"), "the secret is never echoed");
+    assertUsage(
+        run(
+            "verify",
+            "--secret-file",
+            Files.writeString(dir.resolve("s1"), "abc").toString(),
+            file.toString()));
+    assertUsage(
+        run(
+            "verify",
+            "--secret-file",
+            Files.writeString(dir.resolve("s2"), "0011223344").toString(),
+            file.toString()));
+    assertUsage(
+        run(
+            "verify",
+            "--secret-file",
+            Files.writeString(dir.resolve("s3"), "\n").toString(),
+            file.toString()));
+    assertUsage(run("verify", "--secret-file"));
+    assertUsage(
+        run("verify", "--secret-file", dir.resolve("missing.hex").toString(), file.toString()));
+    Path good = Files.writeString(dir.resolve("good.hex"), GOOD_HEX + "\n");
+    assertUsage(
+        run("verify", "--secret-file", good.toString(), "--at", "yesterday", file.toString()));
+    assertUsage(run("verify", "--secret-file", good.toString(), dir.resolve("missing").toString()));
+  }
+
+  @Test
+  void secretsAreRefusedOnTheCommandLineWithWhereTheyGoInstead() throws Exception {
+    Path file = Files.writeString(dir.resolve("q.json"), "{}");
+    for (String[] args :
+        List.of(
+            new String[] {"verify", "--secret-hex", GOOD_HEX, file.toString()},
+            new String[] {"collector", "--secret-hex", GOOD_HEX},
+            new String[] {
+              "collector", "--https", "--keystore", "k.p12", "--keystore-password", "pw-SECRETVALUE"
+            },
+            new String[] {"demo", "--keep-running", "--admin-password", "pw-SECRETVALUE"},
+            new String[] {
+              "demo", "--keep-running", "--user", "jane", "--user-password", "pw-SECRETVALUE"
+            })) {
+      Result r = run(args);
+      assertUsage(r);
+      assertTrue(r.err().contains("visible to every user"), r.err());
+      assertTrue(r.err().contains("-file FILE or the environment variable OWLY_"), r.err());
+      assertFalse(r.err().contains("SECRETVALUE"), r.err());
+      assertFalse(r.err().contains(GOOD_HEX), r.err());
+    }
+  }
+
+  @Test
+  void verifyReadsTheSecretFromTheEnvironment() throws Exception {
+    Path file = Files.writeString(dir.resolve("e.json"), "{}");
+    Result r = runWith(Map.of("OWLY_SECRET_HEX", "abcd"), "verify", file.toString());
+    assertUsage(r);
+    assertTrue(r.err().contains("at least 20 bytes"), r.err());
+    Result ok = runWith(Map.of("OWLY_SECRET_HEX", GOOD_HEX), "verify", file.toString());
+    assertEquals(1, ok.code(), "a secret was read: the body is what fails: " + ok.err());
   }
 
   @Test
@@ -113,15 +175,16 @@ class MainArgumentsTest {
     assertUsage(run("collector", "--port", "70000"));
     assertUsage(run("collector", "--https"));
     assertUsage(run("collector", "--https", "--keystore", dir.resolve("none.p12").toString()));
-    assertUsage(run("collector", "--secret-hex", "12"));
+    assertUsage(run("collector", "--secret-file", dir.resolve("none.hex").toString()));
     assertUsage(run("collector", "positional"));
   }
 
   @Test
   void demoServingOptionsNeedKeepRunning() {
     assertUsage(run("demo", "--port", "0"));
-    assertUsage(run("demo", "--admin-password", "pw"));
+    assertUsage(run("demo", "--admin-password-file", "pw.txt"));
     assertUsage(run("demo", "--keep-running", "--user", "jane"));
+    assertUsage(run("demo", "--keep-running", "--user-password-file", "pw.txt"));
     assertUsage(run("demo", "--keep-running", "--port", "70000"));
   }
 

@@ -181,6 +181,32 @@ class CollectorTest {
   }
 
   @Test
+  void refusesEveryContentTypeButJsonWithAtMostTheUtf8Charset() throws Exception {
+    String body = payload(301, TENANT, SECRET, 1);
+    for (String type :
+        List.of(
+            "application/jsonp",
+            "application/json-seq",
+            "application/json; charset=latin1",
+            "application/json; foo=bar",
+            "text/json",
+            "application/x-www-form-urlencoded")) {
+      assertEquals(
+          new Answer(415, "{\"status\":\"unsupported-media-type\"}", null),
+          post(Collector.PATH, type, HttpRequest.BodyPublishers.ofString(body)),
+          type);
+    }
+    assertArrayEquals(new long[] {0, 0}, store.counts());
+    assertEquals(
+        200,
+        post(
+                Collector.PATH,
+                "application/json;charset=UTF-8",
+                HttpRequest.BodyPublishers.ofString(body))
+            .status());
+  }
+
+  @Test
   void onlyPostOfJsonToTheCollectPathIsServed() throws Exception {
     assertEquals(
         404, post("/other", "application/json", HttpRequest.BodyPublishers.noBody()).status());

@@ -9,11 +9,15 @@ import dev.owly.analytics.spi.StorageException;
 import dev.owly.analytics.storage.JdbcStorage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +69,15 @@ public final class AdminApi {
   private final PermissionCheck check;
   private final StaticFiles files;
 
+  /** Lower case {@code host[:port]} values a request's {@code Host} must be; empty: any. */
+  private final Set<String> allowedHosts;
+
   /** name → method → route. */
   private final Map<String, Map<String, Route>> routes;
 
   private AdminApi(Builder b) {
     this.check = b.check;
+    this.allowedHosts = Set.copyOf(b.allowedHosts);
     this.files =
         b.staticRoot != null
             ? StaticFiles.directory(b.staticRoot)
@@ -116,6 +124,7 @@ public final class AdminApi {
     private final JdbcSettings settings;
     private final PermissionCheck check;
     private Path staticRoot;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
 
     private Builder(Core core, JdbcStorage storage, JdbcSettings settings, PermissionCheck check) {
       this.core = requireNonNull(core, "core");
@@ -133,6 +142,22 @@ public final class AdminApi {
       return this;
     }
 
+    /**
+     * Answers only requests whose {@code Host} header is one of these {@code host[:port]} values
+     * (compared case-insensitively), and every other request 421 {@code misdirected}: a page on
+     * another name that resolves to this server (DNS rebinding) gets nothing. The standalone server
+     * sets its own address; a plugin may set the product's base URL (the host checks it too).
+     */
+    public Builder withAllowedHosts(Collection<String> hosts) {
+      for (String h : requireNonNull(hosts, "hosts")) {
+        if (requireNonNull(h, "host").isBlank() || h.contains("/")) {
+          throw new IllegalArgumentException("a host is host[:port]");
+        }
+        allowedHosts.add(h.toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
     public AdminApi build() {
       return new AdminApi(this);
     }
@@ -146,7 +171,10 @@ public final class AdminApi {
     requireNonNull(request, "request");
     AdminResponse response;
     String path = request.rawPath();
-    if (path.startsWith(API_PATH)) {
+    if (!hostAllowed(request)) {
+      LOG.warn("owly admin: request for another host refused");
+      response = AdminResponse.error(421, "misdirected");
+    } else if (path.startsWith(API_PATH)) {
       response = api(request);
     } else if (path.equals(PAGE_CONTEXT) || path.startsWith(PAGE_PATH)) {
       response = page(request, path);
@@ -154,7 +182,18 @@ public final class AdminApi {
       response = AdminResponse.error(404, "not-found");
     }
     SECURITY_HEADERS.forEach(response::header);
+    if (!Guards.finishBody(request)) {
+      response.closing();
+    }
     return response;
+  }
+
+  private boolean hostAllowed(AdminRequest request) {
+    if (allowedHosts.isEmpty()) {
+      return true;
+    }
+    Optional<String> host = request.header("Host");
+    return host.isPresent() && allowedHosts.contains(host.get().toLowerCase(Locale.ROOT));
   }
 
   // ------------------------------------------------------------------------------------------

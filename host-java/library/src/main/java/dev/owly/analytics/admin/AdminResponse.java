@@ -12,8 +12,9 @@ import java.util.List;
  * order (the {@link AdminApi#SECURITY_HEADERS} included), the body and its declared length.
  *
  * <p>For {@code HEAD} the body is empty and {@link #contentLength()} is the length a {@code GET}
- * would have had. When {@link #closeConnection()} is set (a refused, unread body), the adapter ends
- * the connection after the answer instead of reading what the client still sends.
+ * would have had. The core has skipped what the answer left of the request body when it was small
+ * enough to arrive soon; {@link #closeConnection()} says it was not (a larger declared body, a slow
+ * one), so the adapter sends {@code Connection: close} and the server does not read on.
  */
 public final class AdminResponse {
   static final String JSON = "application/json; charset=utf-8";
@@ -71,10 +72,10 @@ public final class AdminResponse {
     return this;
   }
 
-  /** The body is refused unread: answer, then close the connection. */
+  /** The rest of the request body is not waited for: answer, then close the connection. */
   AdminResponse closing() {
     this.close = true;
-    return header("Connection", "close");
+    return this;
   }
 
   /** The same answer without its body, for {@code HEAD}. */

@@ -4,7 +4,6 @@ import dev.owly.analytics.Text;
 import dev.owly.analytics.http.BoundedBody;
 import dev.owly.analytics.http.MediaTypes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -68,20 +67,20 @@ final class Guards {
 
   /**
    * Reads at most {@code max} bytes of a JSON object. A declared length over the limit is refused
-   * before reading a byte; a longer body is refused as soon as it passes the limit.
+   * before reading a byte of it; a longer body is refused as soon as it passes the limit. Either
+   * way the rest is skipped when it is small enough to arrive soon ({@link
+   * BoundedBody#skipRefused}), never kept.
    */
   static Map<String, Object> jsonBody(AdminExchange request, int max)
       throws IOException, BodyRefused {
     Optional<String> length = request.header("Content-Length");
-    if (length.isPresent() && BoundedBody.declaredTooLarge(length.get(), max)) {
-      throw tooLarge();
-    }
-    byte[] bytes;
-    try (InputStream in = request.body()) {
-      bytes = BoundedBody.read(in, max);
-    }
+    // The stream is the server's: read from, never closed (closing may end the exchange).
+    byte[] bytes =
+        length.isPresent() && BoundedBody.declaredTooLarge(length.get(), max)
+            ? null
+            : BoundedBody.read(request.body(), max);
     if (bytes == null) {
-      throw tooLarge();
+      throw tooLarge(); // the rest is skipped by finishBody
     }
     String text;
     try {
@@ -90,6 +89,22 @@ final class Guards {
       throw new BadRequestException("malformed-json");
     }
     return JsonBody.object(text);
+  }
+
+  /**
+   * Skips what is left of the request's body (refused, or never read because the answer needed none
+   * of it: a 401 to a POST), bounded ({@link BoundedBody#skipRest}); false when the connection
+   * should close instead.
+   */
+  static boolean finishBody(AdminExchange request) throws IOException {
+    Optional<String> length = request.header("Content-Length");
+    boolean body =
+        length.map(l -> !l.strip().equals("0")).orElse(false)
+            || request.header("Transfer-Encoding").isPresent();
+    if (!body) {
+      return true;
+    }
+    return BoundedBody.skipRest(request.body(), length.orElse(null));
   }
 
   private static BodyRefused tooLarge() {

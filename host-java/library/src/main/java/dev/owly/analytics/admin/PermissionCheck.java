@@ -4,22 +4,12 @@ package dev.owly.analytics.admin;
  * Decides, per request, whether the caller is anonymous, a signed-in user or an administrator. The
  * admin API answers 401 to {@link Access#ANONYMOUS} and 403 to {@link Access#USER}.
  *
- * <p>In a Jira/Confluence Data Center plugin this is the host's own check, e.g. with the SAL {@code
- * UserManager}:
- *
- * <pre>{@code
- * PermissionCheck check = request -> {
- *   UserKey user = userManager.getRemoteUserKey(((ServletAdminRequest) request).servlet());
- *   if (user == null) return Caller.anonymous();
- *   String csrf = tokens.forSession(((ServletAdminRequest) request).servlet().getSession());
- *   return new Caller(userManager.isSystemAdmin(user) ? Access.ADMIN : Access.USER,
- *       user.getStringValue(), csrf);
- * };
- * }</pre>
- *
- * where {@code ServletAdminRequest} implements {@link AdminRequest} over the servlet request. Such
- * a host signs users in itself and keeps the defaults of {@link #signIn} and {@link #signOut}. The
- * standalone host uses {@link StandaloneAccess}.
+ * <p>In a Jira/Confluence Data Center plugin this is the host's own check, written against the
+ * servlet request with {@code ServletPermissionCheck.of(request -> …)} of {@code
+ * owly-servlet-javax} or {@code owly-servlet-jakarta}, e.g. with SAL's {@code
+ * UserManager.isSystemAdmin(userKey)} (see {@code docs/embedding.md}). Such a host signs users in
+ * itself and keeps the defaults of {@link #signIn} and {@link #signOut}. The standalone host uses
+ * {@link StandaloneAccess}.
  *
  * <p>A check that throws fails closed: the API answers 500 and does nothing.
  */

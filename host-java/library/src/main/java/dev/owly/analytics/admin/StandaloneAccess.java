@@ -2,19 +2,24 @@ package dev.owly.analytics.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.owly.analytics.settings.Hex;
 import dev.owly.analytics.spi.Clock;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,41 +32,73 @@ import java.util.concurrent.ConcurrentHashMap;
  *       compared against a dummy digest, so it takes as long as a known one.
  *   <li>Session ids are 32 random bytes ({@link SecureRandom}, base64url); the map is keyed by
  *       their SHA-256, so a lookup does not compare secrets either. Each session has its own random
- *       anti-CSRF token and expires after {@link Builder#withSessionTtl} (8 h).
- *   <li>Failed sign-ins are counted per username and per client address; over the limit (5 per
- *       minute per user, 20 per address), attempts are refused without checking the password.
+ *       anti-CSRF token and expires after {@link Builder#withSessionTtl} (8 h). Each account keeps
+ *       at most {@value #MAX_SESSIONS_PER_ACCOUNT} sessions and a new sign-in ends that account's
+ *       oldest one: nobody's sign-ins can end another account's session (an administrator's).
+ *   <li>Failed sign-ins are counted in leaky buckets that a flood cannot switch off ({@link
+ *       FailureTable}: fixed size, the least bad entry gives way): per client address (20 a minute;
+ *       IPv6 by /64), per account and address (5 a minute), and per account from every address it
+ *       has not signed in from before (50 in 5 minutes). Over a limit, the attempt is refused
+ *       without checking the password (429 with the wait): a backoff that lasts seconds, for that
+ *       context only. Wrong passwords from elsewhere never lock an account out of an address it
+ *       signed in from (its own context), and a few from one address never lock it out of the
+ *       others.
  * </ul>
  */
 public final class StandaloneAccess implements PermissionCheck {
   /** The session cookie's name. */
   public static final String COOKIE = "OWLYSESSION";
 
-  private static final int MAX_SESSIONS = 10_000;
-  private static final int MAX_TRACKED_KEYS = 10_000;
+  /** Sessions one account may hold at once; its oldest ends when it signs in once more. */
+  static final int MAX_SESSIONS_PER_ACCOUNT = 32;
+
+  /** Entries of each failure table (addresses; account and address pairs). */
+  static final int TABLE_CAPACITY = 8192;
+
+  /** Addresses each account remembers as its own context (signed in from there). */
+  static final int KNOWN_ADDRESSES_PER_ACCOUNT = 16;
 
   private final Map<String, Account> accounts;
   private final byte[] dummyDigest;
   private final Duration ttl;
   private final Clock clock;
   private final SecureRandom random;
-  private final int userFailureLimit;
-  private final int addressFailureLimit;
-  private final long failureWindowMs;
+  private final FailureTable perAddress;
+  private final FailureTable perAccountAndAddress;
+  private final FailureTable perAccount;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<String, Deque<Long>> failures = new HashMap<>();
 
-  private record Account(String name, byte[] digest, boolean admin) {}
+  private static final class Account {
+    final String name;
+    final byte[] digest;
+    final boolean admin;
 
-  private record Session(String name, boolean admin, String csrf, long expiresAtMs) {}
+    /** Session keys, oldest first. */
+    final Deque<String> sessions = new ArrayDeque<>();
+
+    /** Addresses it signed in from, least recent first. */
+    final Set<String> known = new LinkedHashSet<>();
+
+    Account(String name, byte[] digest, boolean admin) {
+      this.name = name;
+      this.digest = digest;
+      this.admin = admin;
+    }
+  }
+
+  private record Session(Account account, String csrf, long expiresAtMs) {}
 
   private StandaloneAccess(Builder b) {
     this.accounts = Map.copyOf(b.accounts);
     this.ttl = b.ttl;
     this.clock = b.clock;
     this.random = b.random;
-    this.userFailureLimit = b.userFailureLimit;
-    this.addressFailureLimit = b.addressFailureLimit;
-    this.failureWindowMs = b.failureWindow.toMillis();
+    long window = b.failureWindow.toMillis();
+    this.perAddress = new FailureTable(TABLE_CAPACITY, b.addressFailureLimit, window);
+    this.perAccountAndAddress = new FailureTable(TABLE_CAPACITY, b.userFailureLimit, window);
+    this.perAccount =
+        new FailureTable(
+            Math.max(1, accounts.size()), b.accountFailureLimit, b.accountWindow.toMillis());
     byte[] dummy = new byte[32];
     random.nextBytes(dummy);
     this.dummyDigest = sha256(Base64.getEncoder().encode(dummy));
@@ -81,6 +118,8 @@ public final class StandaloneAccess implements PermissionCheck {
     private int userFailureLimit = 5;
     private int addressFailureLimit = 20;
     private Duration failureWindow = Duration.ofMinutes(1);
+    private int accountFailureLimit = 50;
+    private Duration accountWindow = Duration.ofMinutes(5);
 
     private Builder(String adminName, String adminPassword) {
       add(adminName, adminPassword, true);
@@ -117,8 +156,8 @@ public final class StandaloneAccess implements PermissionCheck {
     }
 
     /**
-     * At most {@code perUser} failed sign-ins per username and {@code perAddress} per client
-     * address within {@code window}.
+     * At most {@code perUser} failed sign-ins per account from one client address, and {@code
+     * perAddress} per client address (any user names), within {@code window}.
      */
     public Builder withFailureLimit(int perUser, int perAddress, Duration window) {
       requireNonNull(window, "window");
@@ -128,6 +167,21 @@ public final class StandaloneAccess implements PermissionCheck {
       this.userFailureLimit = perUser;
       this.addressFailureLimit = perAddress;
       this.failureWindow = window;
+      return this;
+    }
+
+    /**
+     * At most {@code limit} failed sign-ins per account within {@code window}, counted over every
+     * address the account has not signed in from (a distributed guess); its own addresses are
+     * limited by {@link #withFailureLimit} only.
+     */
+    public Builder withAccountFailureLimit(int limit, Duration window) {
+      requireNonNull(window, "window");
+      if (limit < 1 || window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("limit and window must be positive");
+      }
+      this.accountFailureLimit = limit;
+      this.accountWindow = window;
       return this;
     }
 
@@ -158,10 +212,11 @@ public final class StandaloneAccess implements PermissionCheck {
       return Caller.anonymous();
     }
     if (clock.nowMs() >= session.expiresAtMs()) {
-      sessions.remove(key, session);
+      end(key);
       return Caller.anonymous();
     }
-    return new Caller(session.admin() ? Access.ADMIN : Access.USER, session.name(), session.csrf());
+    Account a = session.account();
+    return new Caller(a.admin ? Access.ADMIN : Access.USER, a.name, session.csrf());
   }
 
   @Override
@@ -169,36 +224,44 @@ public final class StandaloneAccess implements PermissionCheck {
     requireNonNull(username, "username");
     requireNonNull(password, "password");
     long now = clock.nowMs();
-    String userKey = "user:" + username;
-    String addressKey = "address:" + request.remoteAddress();
-    long wait =
-        Math.max(
-            retryAfter(userKey, userFailureLimit, now),
-            retryAfter(addressKey, addressFailureLimit, now));
+    String address = addressKey(request.remoteAddress());
+    Account account = accounts.get(username);
+    String pair = account == null ? null : account.name + "\n" + address;
+    boolean ownContext = account != null && knows(account, address);
+    long wait = perAddress.retryAfterSeconds(address, now);
+    if (account != null) {
+      wait = Math.max(wait, perAccountAndAddress.retryAfterSeconds(pair, now));
+      if (!ownContext) {
+        wait = Math.max(wait, perAccount.retryAfterSeconds(account.name, now));
+      }
+    }
     if (wait > 0) {
       return SignIn.rateLimited(wait);
     }
-    Account account = accounts.get(username);
     byte[] given = sha256(password);
-    boolean match = MessageDigest.isEqual(account == null ? dummyDigest : account.digest(), given);
+    boolean match = MessageDigest.isEqual(account == null ? dummyDigest : account.digest, given);
     if (account == null || !match) {
-      recordFailure(userKey, now);
-      recordFailure(addressKey, now);
+      perAddress.fail(address, now);
+      if (account != null) {
+        perAccountAndAddress.fail(pair, now);
+        if (!ownContext) {
+          perAccount.fail(account.name, now);
+        }
+      }
       return SignIn.refused();
     }
+    perAccountAndAddress.clear(pair);
     // A new sign-in replaces the session the browser had: no fixation, no orphan.
     signOut(request);
     String id = token();
     String csrf = token();
-    makeRoom(now);
-    sessions.put(
-        sessionKey(id), new Session(account.name(), account.admin(), csrf, now + ttl.toMillis()));
-    return SignIn.accepted(id, csrf, account.admin(), ttl);
+    start(account, sessionKey(id), new Session(account, csrf, now + ttl.toMillis()), address);
+    return SignIn.accepted(id, csrf, account.admin, ttl);
   }
 
   @Override
   public void signOut(AdminRequest request) {
-    request.cookie(COOKIE).ifPresent(id -> sessions.remove(sessionKey(id)));
+    request.cookie(COOKIE).ifPresent(id -> end(sessionKey(id)));
   }
 
   /** Live sessions (for tests and operations; no ids). */
@@ -206,56 +269,61 @@ public final class StandaloneAccess implements PermissionCheck {
     return sessions.size();
   }
 
+  private boolean knows(Account account, String address) {
+    synchronized (account) {
+      return account.known.contains(address);
+    }
+  }
+
+  /** Adds a session, ending this account's oldest when it holds its maximum. */
+  private void start(Account account, String key, Session session, String address) {
+    synchronized (account) {
+      account.known.remove(address);
+      account.known.add(address);
+      if (account.known.size() > KNOWN_ADDRESSES_PER_ACCOUNT) {
+        account.known.remove(account.known.iterator().next());
+      }
+      account.sessions.removeIf(k -> !sessions.containsKey(k));
+      while (account.sessions.size() >= MAX_SESSIONS_PER_ACCOUNT) {
+        sessions.remove(account.sessions.pollFirst());
+      }
+      account.sessions.addLast(key);
+      sessions.put(key, session);
+    }
+  }
+
+  private void end(String key) {
+    Session s = sessions.remove(key);
+    if (s != null) {
+      synchronized (s.account()) {
+        s.account().sessions.remove(key);
+      }
+    }
+  }
+
+  /**
+   * The key a client address is limited by: IPv4 as it is, IPv6 by its /64 (one site holds a whole
+   * /64, so single addresses would be free for the asking).
+   */
+  static String addressKey(String address) {
+    if (address == null || address.indexOf(':') < 0) {
+      return address == null ? "unknown" : address;
+    }
+    try {
+      byte[] bytes = InetAddress.getByName(address).getAddress();
+      if (bytes.length != 16) {
+        return address;
+      }
+      return Hex.encode(Arrays.copyOf(bytes, 8)) + "::/64";
+    } catch (UnknownHostException e) {
+      return address;
+    }
+  }
+
   private String token() {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private void makeRoom(long now) {
-    if (sessions.size() < MAX_SESSIONS) {
-      return;
-    }
-    sessions.values().removeIf(s -> now >= s.expiresAtMs());
-    while (sessions.size() >= MAX_SESSIONS) {
-      sessions.entrySet().stream()
-          .min((a, b) -> Long.compare(a.getValue().expiresAtMs(), b.getValue().expiresAtMs()))
-          .ifPresent(oldest -> sessions.remove(oldest.getKey()));
-    }
-  }
-
-  private synchronized long retryAfter(String key, int limit, long now) {
-    Deque<Long> times = failures.get(key);
-    if (times == null) {
-      return 0;
-    }
-    prune(times, now);
-    if (times.size() < limit) {
-      return 0;
-    }
-    return Math.max(1, (times.peekFirst() + failureWindowMs - now + 999) / 1000);
-  }
-
-  private synchronized void recordFailure(String key, long now) {
-    if (failures.size() >= MAX_TRACKED_KEYS) {
-      for (Iterator<Deque<Long>> it = failures.values().iterator(); it.hasNext(); ) {
-        Deque<Long> times = it.next();
-        prune(times, now);
-        if (times.isEmpty()) {
-          it.remove();
-        }
-      }
-    }
-    if (failures.size() >= MAX_TRACKED_KEYS && !failures.containsKey(key)) {
-      return; // flooded with distinct keys: the per-address limit still applies to known ones
-    }
-    failures.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
-  }
-
-  private void prune(Deque<Long> times, long now) {
-    while (!times.isEmpty() && times.peekFirst() <= now - failureWindowMs) {
-      times.pollFirst();
-    }
   }
 
   private static String sessionKey(String id) {

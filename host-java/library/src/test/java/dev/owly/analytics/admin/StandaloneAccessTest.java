@@ -99,24 +99,80 @@ class StandaloneAccessTest {
   }
 
   @Test
-  void shouldRateLimitFailedSignInsPerUserEvenWithTheRightPassword() {
+  void shouldLimitAnAccountOnlyFromTheAddressThatGuessed() {
     StandaloneAccess access = access();
     for (int i = 0; i < 3; i++) {
       assertEquals(
           SignIn.Outcome.REFUSED,
-          access.signIn("admin", "guess-" + i, request("10.0.0." + i, null)).outcome());
+          access.signIn("admin", "guess-" + i, request("10.0.0.1", null)).outcome());
     }
-    SignIn limited = access.signIn("admin", "admin-pw", request("10.0.0.9", null));
-    assertEquals(SignIn.Outcome.RATE_LIMITED, limited.outcome());
+    SignIn limited = access.signIn("admin", "admin-pw", request("10.0.0.1", null));
+    assertEquals(SignIn.Outcome.RATE_LIMITED, limited.outcome(), "even with the right password");
     assertTrue(limited.retryAfterSeconds() >= 1 && limited.retryAfterSeconds() <= 60);
     assertEquals(
         SignIn.Outcome.ACCEPTED,
-        access.signIn("jane", "jane-pw", request("10.0.0.9", null)).outcome(),
-        "other users are not locked out");
-    now.addAndGet(Duration.ofMinutes(1).toMillis());
+        access.signIn("admin", "admin-pw", request("10.0.0.9", null)).outcome(),
+        "the guesses from one address do not lock the account out of the others");
+    // A backoff, not a lockout: one more try after a fifth of the window (3 a minute).
+    now.addAndGet(Duration.ofSeconds(20).toMillis());
     assertEquals(
         SignIn.Outcome.ACCEPTED,
-        access.signIn("admin", "admin-pw", request("10.0.0.9", null)).outcome());
+        access.signIn("admin", "admin-pw", request("10.0.0.1", null)).outcome());
+  }
+
+  @Test
+  void shouldLimitADistributedGuessButNotTheAccountsOwnAddress() {
+    StandaloneAccess access =
+        StandaloneAccess.builder("admin", "admin-pw")
+            .withClock(now::get)
+            .withFailureLimit(3, 5, Duration.ofMinutes(1))
+            .withAccountFailureLimit(10, Duration.ofMinutes(5))
+            .build();
+    assertEquals(
+        SignIn.Outcome.ACCEPTED,
+        access.signIn("admin", "admin-pw", request("198.51.100.7", null)).outcome());
+    for (int i = 0; i < 40; i++) {
+      access.signIn("admin", "guess-" + i, request("203.0.113." + i, null));
+    }
+    assertEquals(
+        SignIn.Outcome.RATE_LIMITED,
+        access.signIn("admin", "admin-pw", request("203.0.113.200", null)).outcome(),
+        "a fresh address waits while guesses come from everywhere");
+    assertEquals(
+        SignIn.Outcome.ACCEPTED,
+        access.signIn("admin", "admin-pw", request("198.51.100.7", null)).outcome(),
+        "the administrator's own address still signs in");
+  }
+
+  @Test
+  void shouldGroupIpv6AddressesByTheirSlash64() {
+    assertEquals(
+        StandaloneAccess.addressKey("2001:db8:1:2::1"),
+        StandaloneAccess.addressKey("2001:db8:1:2:ffff::9"));
+    assertNotEquals(
+        StandaloneAccess.addressKey("2001:db8:1:2::1"),
+        StandaloneAccess.addressKey("2001:db8:1:3::1"));
+    assertEquals("192.0.2.1", StandaloneAccess.addressKey("192.0.2.1"));
+    StandaloneAccess access = access();
+    for (int i = 0; i < 5; i++) {
+      access.signIn("nobody-" + i, "x", request("2001:db8:1:2::" + (i + 1), null));
+    }
+    assertEquals(
+        SignIn.Outcome.RATE_LIMITED,
+        access.signIn("admin", "admin-pw", request("2001:db8:1:2::abcd", null)).outcome());
+  }
+
+  @Test
+  void shouldNeverLetAnotherAccountsSignInsEndAnAdministratorsSession() {
+    StandaloneAccess access = access();
+    SignIn admin = access.signIn("admin", "admin-pw", request("127.0.0.1", null));
+    for (int i = 0; i < 10_050; i++) {
+      assertEquals(
+          SignIn.Outcome.ACCEPTED,
+          access.signIn("jane", "jane-pw", request("127.0.0.2", null)).outcome());
+    }
+    assertEquals(Access.ADMIN, access.check(withSession(admin)).access());
+    assertEquals(1 + StandaloneAccess.MAX_SESSIONS_PER_ACCOUNT, access.sessionCount());
   }
 
   @Test
