@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/owly_core.wasm
 WASM_BINDGEN ?= wasm-bindgen
 
-.PHONY: attack-test deny tools test-tools all wasm lint test rust-test outside-test java-test jar bench java-bench size demo clean web web-lint browser-test browser-deps stub-wasm
+.PHONY: attack-test deny tools test-tools all wasm lint test rust-test outside-test java-test jar jar-graalwasm bench java-bench race size demo clean web web-lint browser-test browser-deps stub-wasm
 
 all: wasm
 
@@ -97,8 +97,15 @@ stub-wasm:
 ## PostgreSQL (scripts/pg-start.sh installs and starts it). The servlet modules' BrowserIT run the
 ## browser tests (tests/browser/, Chromium) against their own container: Jetty 10 (javax.servlet)
 ## and Jetty 12 ee10 (jakarta.servlet), each in its own module (they share package names).
+## Then, on Temurin 25, the graalwasm module: the library's core tests again on GraalWasm with its
+## JIT, and scripts/owly-graalwasm on owly.jar. The library is rebuilt there (its own tests
+## skipped) so nothing comes from ~/.m2.
+JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
+GRAALWASM_MVN = JAVA_HOME=$(JDK25) mvn -B -f host-java -pl library,graalwasm -Dowly.library.rebuildOnly=true
 java-test: wasm web browser-deps
 	eval "$$(scripts/pg-start.sh | tail -n 1)" && mvn -B -f host-java verify
+	@test -x $(JDK25)/bin/java || { echo "java-test: no JDK 21+ at $(JDK25) (set JDK25=...)"; exit 1; }
+	$(GRAALWASM_MVN) verify
 
 ## The attack tests alone (issue 8: slow clients, sign-in floods, DNS rebinding, file modes, ps) on
 ## the real owly.jar, loopback only, bounded; `make java-test` runs them too (cli's AttackIT).
@@ -109,6 +116,10 @@ attack-test: wasm
 ## host-java/target/owly.jar (cli module, shaded); the release module is built first, through Maven.
 jar: web
 	mvn -B -q -f host-java package -DskipTests
+
+## GraalWasm next to owly.jar (host-java/target/graalwasm/{lib,compiler}), for scripts/owly-graalwasm.
+jar-graalwasm: jar
+	$(GRAALWASM_MVN) -q package -DskipTests
 
 ## JMH benchmarks of the JVM host (the cli module's bench profile); JMH_ARGS overrides the run.
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 2s -r 2s
@@ -130,6 +141,16 @@ faults-test:
 ## The main job: the JVM host demo on an embedded H2 database with a loopback collector.
 demo: tools jar
 	java -jar host-java/target/owly.jar demo --payload-dir out/payloads
+
+## The performance race (issue 9): native, Endive interpreter and AOT, GraalWasm (JIT, JDK 25)
+## and plain Java on the same work; writes docs/performance.md (table) and docs/performance.png.
+## Bounded (fixed iterations and times): about 15 minutes on 2 cores. PostgreSQL: database owly_perf.
+race: wasm
+	python3 -m pip install --quiet --disable-pip-version-check matplotlib
+	eval "$$(scripts/pg-start.sh | tail -n 1)" && \
+	  { su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='owly_perf'\"" | grep -q 1 || \
+	    su postgres -c "psql -qc 'CREATE DATABASE owly_perf OWNER owly'"; } && \
+	  OWLY_PG_URL="$$(echo "$$OWLY_PG_URL" | sed 's|/[a-z_]*?|/owly_perf?|')" python3 scripts/race.py
 
 ## Criterion benchmarks (native) and the release module size.
 bench: size

@@ -1,5 +1,6 @@
 package dev.owly.analytics.cli;
 
+import dev.owly.analytics.core.Engine;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,20 @@ final class Args {
     } catch (NumberFormatException e) {
       throw new UsageException(name + " must be an integer");
     }
+  }
+
+  /** {@code --engine aot|interpreter|graalwasm} (default aot). */
+  Engine engine() {
+    String v = options.get("--engine");
+    if (v == null) {
+      return Engine.AOT;
+    }
+    return switch (v) {
+      case "aot" -> Engine.AOT;
+      case "interpreter" -> Engine.INTERPRETER;
+      case "graalwasm" -> Engine.GRAALWASM;
+      default -> throw new UsageException("--engine must be aot, interpreter or graalwasm");
+    };
   }
 
   int port(String name) {

@@ -8,6 +8,7 @@ import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
 import dev.owly.analytics.core.AttributeSpec;
 import dev.owly.analytics.core.Core;
+import dev.owly.analytics.core.Engine;
 import dev.owly.analytics.core.EventSpec;
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.core.Verdict;
@@ -80,7 +81,8 @@ final class Demo {
                 "--user-password-file",
                 "--user-password",
                 "--www",
-                "--history"),
+                "--history",
+                "--engine"),
             Set.of("--keep-running"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("demo takes no positional arguments");
@@ -88,6 +90,7 @@ final class Demo {
     Secrets.refuseOnCommandLine(
         a, "--admin-password", "--admin-password-file", "OWLY_ADMIN_PASSWORD");
     Secrets.refuseOnCommandLine(a, "--user-password", "--user-password-file", "OWLY_USER_PASSWORD");
+    Engine engine = a.engine();
     boolean keepRunning = a.flag("--keep-running");
     for (String serving :
         List.of(
@@ -165,7 +168,11 @@ final class Demo {
                 }
                 coreLog.merge(code, 1L, Long::sum);
               });
-      try (Core core = Core.builder(caps).withCounters(new DailyCounters(instanceDb)).build()) {
+      try (Core core =
+          Core.builder(caps)
+              .withEngine(engine)
+              .withCounters(new DailyCounters(instanceDb))
+              .build()) {
         AtomicInteger received = new AtomicInteger();
         AtomicLong lastWrite = new AtomicLong();
         Collector.BodySink sink =

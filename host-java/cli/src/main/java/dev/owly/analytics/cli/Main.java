@@ -1,11 +1,13 @@
 package dev.owly.analytics.cli;
 
+import dev.owly.analytics.OwlyException;
 import dev.owly.analytics.Text;
 import dev.owly.analytics.collector.Collector;
 import dev.owly.analytics.collector.CollectorStore;
 import dev.owly.analytics.collector.PayloadVerifier;
 import dev.owly.analytics.core.Core;
 import dev.owly.analytics.core.Decoded;
+import dev.owly.analytics.core.Engine;
 import dev.owly.analytics.core.PayloadException;
 import dev.owly.analytics.core.Verified;
 import dev.owly.analytics.settings.FixedSettings;
@@ -41,16 +43,16 @@ public final class Main {
           "\n",
           "usage: java -jar owly.jar <command> [options]",
           "",
-          "  filter                       JSONL events on stdin -> one verdict line per input line",
+          "  filter [--engine E]          JSONL events on stdin -> one verdict line per input line",
           "  decode FILE                  take a stored or received payload apart (JSON on stdout)",
           "  verify --secret-file FILE [--at UNIX_SECONDS] FILE",
           "                               check content hash and otp (+-1 step); exit 0 if valid",
           "                               (or the secret, hex, in OWLY_SECRET_HEX)",
-          "  collector [--port N] [--data DIR] [--secret-file FILE]",
+          "  collector [--port N] [--data DIR] [--secret-file FILE] [--engine E]",
           "            [--https --keystore FILE --keystore-password-file FILE]",
           "                               run the reference collector on 127.0.0.1 (POST /collect)",
           "                               (or OWLY_COLLECTOR_SECRET_HEX, OWLY_KEYSTORE_PASSWORD)",
-          "  demo [--data DIR] [--payload-dir DIR]",
+          "  demo [--data DIR] [--payload-dir DIR] [--engine E]",
           "       [--keep-running [--port N] [--admin-user NAME] [--admin-password PW]",
           "                       [--user NAME --user-password PW] [--www DIR]",
           "                       [--history DAYS]]",
@@ -58,6 +60,7 @@ public final class Main {
           "                               --keep-running then serves the admin page on 127.0.0.1;",
           "                               --history records DAYS (1..29) past days for its charts",
           "",
+          "engines (E): aot (default), interpreter, graalwasm (JDK 21+: scripts/owly-graalwasm)",
           "exit codes: 0 ok, 1 failed (reason on stderr), 2 bad arguments");
 
   /** A payload file is at most this big: 512 KiB of dataEncoded plus the envelope. */
@@ -105,6 +108,13 @@ public final class Main {
       err.println("owly: " + e.getMessage());
       err.println(USAGE);
       return 2;
+    } catch (OwlyException e) {
+      // Engine codes are safe to show; other messages may name more than a code.
+      String m = e.getMessage();
+      err.println(
+          "owly: failed: "
+              + (m != null && m.startsWith("engine.") ? m : e.getClass().getSimpleName()));
+      return 1;
     } catch (RuntimeException | IOException e) {
       err.println("owly: failed: " + e.getClass().getSimpleName());
       return 1;
@@ -135,10 +145,11 @@ public final class Main {
   }
 
   private static int filter(List<String> rest, InputStream in, PrintStream out) throws IOException {
-    if (!rest.isEmpty()) {
-      throw new UsageException("filter takes no arguments");
+    Args a = Args.parse(rest, Set.of("--engine"), Set.of());
+    if (!a.positional.isEmpty()) {
+      throw new UsageException("filter takes no positional arguments");
     }
-    try (Core core = Core.builder(offline()).withPoolSize(1).build()) {
+    try (Core core = Core.builder(offline()).withEngine(a.engine()).withPoolSize(1).build()) {
       new Filter(core::check).run(in, out);
     }
     return 0;
@@ -275,7 +286,8 @@ public final class Main {
                 "--secret-hex",
                 "--keystore",
                 "--keystore-password-file",
-                "--keystore-password"),
+                "--keystore-password",
+                "--engine"),
             Set.of("--https"));
     Secrets.refuseOnCommandLine(a, "--secret-hex", "--secret-file", "OWLY_COLLECTOR_SECRET_HEX");
     Secrets.refuseOnCommandLine(
@@ -283,6 +295,7 @@ public final class Main {
     if (!a.positional.isEmpty()) {
       throw new UsageException("collector takes no positional arguments");
     }
+    Engine engine = a.engine();
     int port = a.port("--port");
     Path data = Path.of(a.options.getOrDefault("--data", "owly-collector-data"));
     byte[] secret =
@@ -308,7 +321,7 @@ public final class Main {
       err.println("owly: no --secret-file: a new secret was written to " + file + " (mode 0600)");
     }
     var pool = DataSources.h2File(data.resolve("collector"));
-    try (Core core = Core.builder(offline()).build()) {
+    try (Core core = Core.builder(offline()).withEngine(engine).build()) {
       Collector.Builder builder =
           Collector.builder(PayloadVerifier.of(core), new CollectorStore(pool))
               .withAnyTenantSecret(secret)

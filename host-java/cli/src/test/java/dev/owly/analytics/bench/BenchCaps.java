@@ -27,26 +27,31 @@ final class BenchCaps {
 
   static final long NOW_MS = 1_739_434_004_000L;
 
+  /** The rows every JVM flush benchmark encodes (the shape of the native criterion benchmark's). */
+  static List<Row> rows(int rows) {
+    List<Row> out = new ArrayList<>(rows);
+    for (int i = 1; i <= rows; i++) {
+      out.add(
+          new Row(
+              i,
+              new NewRow(
+                  "owly.export.finished",
+                  "BWSN-B5B6-32P4-DDL7",
+                  "9.12.15",
+                  "0.9.9-b301041",
+                  NOW_MS / 1000 - i,
+                  "{\"duration_ms\":5400,\"format\":\"csv\",\"rows\":120345,\"tables\":3}")));
+    }
+    return List.copyOf(out);
+  }
+
   /** Appends nothing; claim returns the same {@code pending} rows every time. */
   static final class FixedStorage implements Storage {
     private final AtomicLong ids = new AtomicLong();
     private final List<Row> pending;
 
     FixedStorage(int rows) {
-      List<Row> out = new ArrayList<>(rows);
-      for (int i = 1; i <= rows; i++) {
-        out.add(
-            new Row(
-                i,
-                new NewRow(
-                    "owly.export.finished",
-                    "BWSN-B5B6-32P4-DDL7",
-                    "9.12.15",
-                    "0.9.9-b301041",
-                    NOW_MS / 1000 - i,
-                    "{\"duration_ms\":5400,\"format\":\"csv\",\"rows\":120345,\"tables\":3}")));
-      }
-      this.pending = List.copyOf(out);
+      this.pending = rows(rows);
     }
 
     @Override

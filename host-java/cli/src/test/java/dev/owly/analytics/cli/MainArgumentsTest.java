@@ -59,6 +59,28 @@ class MainArgumentsTest {
   }
 
   @Test
+  void anUnknownEngineIsAUsageError() {
+    for (String command : new String[] {"filter", "demo", "collector"}) {
+      Path data = dir.resolve(command + "-data");
+      Result r =
+          command.equals("filter")
+              ? run(command, "--engine", "wasmtime")
+              : run(command, "--engine", "wasmtime", "--data", data.toString());
+      assertUsage(r);
+      assertTrue(r.err().contains("--engine must be aot, interpreter or graalwasm"), r.err());
+      assertFalse(Files.exists(data), "refused before anything was written");
+    }
+  }
+
+  @Test
+  void graalWasmWithoutItsModuleOrOnJdk17FailsWithAClearCode() {
+    // This module's tests run on JDK 17 without the graalwasm jars on their class path.
+    Result r = run("filter", "--engine", "graalwasm");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("owly: failed: engine.unavailable: graalwasm"), r.err());
+  }
+
+  @Test
   void helpPrintsUsageAndExits0() {
     Result r = run("help");
     assertEquals(0, r.code());

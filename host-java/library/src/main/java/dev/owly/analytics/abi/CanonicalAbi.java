@@ -10,8 +10,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import run.endive.runtime.ExportFunction;
-import run.endive.runtime.Memory;
 
 /**
  * The Canonical ABI (component-model design/mvp/CanonicalABI.md) for the value types the world
@@ -64,15 +62,11 @@ public final class CanonicalAbi {
   }
 
   /**
-   * {@link #encodeArgs} then {@link #callExport(GuestMemory, ExportFunction, ExportFunction,
+   * {@link #encodeArgs} then {@link #callExport(GuestMemory, CoreFunction, CoreFunction,
    * EncodedArgs)}.
    */
   public static Object callExport(
-      GuestMemory mem,
-      ExportFunction fn,
-      ExportFunction postReturn,
-      FuncType type,
-      Object... args) {
+      GuestMemory mem, CoreFunction fn, CoreFunction postReturn, FuncType type, Object... args) {
     return callExport(mem, fn, postReturn, encodeArgs(type, args));
   }
 
@@ -81,7 +75,7 @@ public final class CanonicalAbi {
    * guest memory) and only then calls {@code postReturn} (may be null) with the raw results.
    */
   public static Object callExport(
-      GuestMemory mem, ExportFunction fn, ExportFunction postReturn, EncodedArgs args) {
+      GuestMemory mem, CoreFunction fn, CoreFunction postReturn, EncodedArgs args) {
     requireNonNull(fn, "fn");
     FuncType type = args.type;
     long[] core;
@@ -96,7 +90,7 @@ public final class CanonicalAbi {
       }
       core = w.values;
     }
-    long[] raw = fn.apply(core);
+    long[] raw = fn.call(core);
     Object out = null;
     if (type.result != null) {
       if (raw == null || raw.length < 1) {
@@ -492,7 +486,7 @@ public final class CanonicalAbi {
   static Object load(GuestMemory mem, int ptr, WitType t, Budget budget) {
     long p = Integer.toUnsignedLong(ptr);
     mem.check(p, t.size);
-    Memory m = mem.memory();
+    LinearMemory m = mem.memory();
     if (t instanceof WitType.Prim prim) {
       return switch (prim.kind) {
         case BOOL -> m.read(ptr) != 0;
@@ -545,7 +539,7 @@ public final class CanonicalAbi {
 
   private static void write(GuestMemory mem, Object enc, WitType t, int ptr) {
     mem.check(Integer.toUnsignedLong(ptr), t.size);
-    Memory m = mem.memory();
+    LinearMemory m = mem.memory();
     if (t instanceof WitType.Prim prim) {
       long bits = primBits(prim, enc);
       switch (prim.kind.bytes) {
@@ -664,7 +658,7 @@ public final class CanonicalAbi {
     mem.check(ptr, bytes);
     // At least one byte per element: each one costs the host an object even if it is empty.
     b.charge(Math.max(bytes, len));
-    Memory m = mem.memory();
+    LinearMemory m = mem.memory();
     int p = (int) ptr;
     int n = (int) len;
     if (elem == WitType.U8) {

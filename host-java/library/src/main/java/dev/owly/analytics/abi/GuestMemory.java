@@ -2,9 +2,6 @@ package dev.owly.analytics.abi;
 
 import static java.util.Objects.requireNonNull;
 
-import run.endive.runtime.ExportFunction;
-import run.endive.runtime.Memory;
-
 /**
  * One instance's linear memory and its {@code cabi_realloc}, with a bounds check on every access:
  * the guest is treated as hostile, so every pointer and length it hands over is checked before use.
@@ -12,11 +9,11 @@ import run.endive.runtime.Memory;
  * cabi_realloc} or a {@code cabi_post_*} function, the guest must not call an import.
  */
 public final class GuestMemory {
-  private final Memory memory;
-  private final ExportFunction realloc;
+  private final LinearMemory memory;
+  private final CoreFunction realloc;
   private boolean mayLeave = true;
 
-  private GuestMemory(Memory memory, ExportFunction realloc) {
+  private GuestMemory(LinearMemory memory, CoreFunction realloc) {
     this.memory = requireNonNull(memory, "memory");
     this.realloc = realloc;
   }
@@ -24,17 +21,17 @@ public final class GuestMemory {
   /**
    * @param realloc the guest's {@code cabi_realloc}; null when only lifting is needed
    */
-  public static GuestMemory of(Memory memory, ExportFunction realloc) {
+  public static GuestMemory of(LinearMemory memory, CoreFunction realloc) {
     return new GuestMemory(memory, realloc);
   }
 
-  public Memory memory() {
+  public LinearMemory memory() {
     return memory;
   }
 
   /** Current size in bytes. */
   public long byteSize() {
-    return (long) memory.pages() * Memory.PAGE_SIZE;
+    return memory.byteSize();
   }
 
   /** Throws unless [ptr, ptr+len) lies inside the memory; both are unsigned 32-bit values. */
@@ -60,10 +57,10 @@ public final class GuestMemory {
    * trap the instance is discarded anyway, and a host-side failure before the guest ran must not
    * leave a healthy instance unable to call its imports.
    */
-  long[] callWithoutLeave(ExportFunction fn, long... args) {
+  long[] callWithoutLeave(CoreFunction fn, long... args) {
     mayLeave = false;
     try {
-      return fn.apply(args);
+      return fn.call(args);
     } finally {
       mayLeave = true;
     }

@@ -13,7 +13,10 @@ import dev.owly.analytics.spi.Clock;
 import dev.owly.analytics.spi.Entropy;
 import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
+import dev.owly.analytics.spi.Request;
+import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Transport;
+import dev.owly.analytics.spi.TransportException;
 import dev.owly.analytics.storage.DailyCounters;
 import dev.owly.analytics.storage.JdbcStorage;
 import dev.owly.analytics.storage.Pools;
@@ -121,9 +124,9 @@ public final class Owly implements AutoCloseable {
       settings.setRetentionDays(b.retentionDays);
     }
     settings.initMode(b.initialMode);
-    Transport transport =
+    Transport configured =
         b.transport != null ? b.transport : ConfiguredTransport.following(settings::collectorUrl);
-    this.budget = new FlushBudget(transport, HttpsTransport.DEFAULT_LONGEST_SEND);
+    this.budget = new FlushBudget(onlyWhenRemote(configured), HttpsTransport.DEFAULT_LONGEST_SEND);
     Capabilities caps =
         new Capabilities(
             storage,
@@ -178,6 +181,34 @@ public final class Owly implements AutoCloseable {
       c.close();
     } catch (Exception e) {
       LOG.debug("owly close failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * The core asks {@link JdbcSettings#mode()} before each send, which may be up to {@link
+   * JdbcSettings#MODE_TTL} old when another node switched; this checks the stored mode itself in
+   * {@code ready()} (so no attempt is counted) and again in {@code send}, so nothing leaves in a
+   * mode that forbids it. Not remote: {@code not-configured}, and the batch stays sealed.
+   */
+  private Transport onlyWhenRemote(Transport transport) {
+    return new Transport() {
+      @Override
+      public void ready() {
+        requireRemote();
+        transport.ready();
+      }
+
+      @Override
+      public Response send(Request request) {
+        requireRemote();
+        return transport.send(request);
+      }
+    };
+  }
+
+  private void requireRemote() {
+    if (settings.freshMode() != Mode.REMOTE) {
+      throw new TransportException(TransportException.Kind.NOT_CONFIGURED, "mode.not-remote");
     }
   }
 
@@ -321,7 +352,7 @@ public final class Owly implements AutoCloseable {
     }
     boolean remote;
     try {
-      remote = settings.mode() == Mode.REMOTE;
+      remote = settings.freshMode() == Mode.REMOTE;
     } catch (RuntimeException e) {
       remote = false; // the database is away: nothing could be sent anyway
     }

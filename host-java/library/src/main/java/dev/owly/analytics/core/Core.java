@@ -113,7 +113,12 @@ public final class Core implements AutoCloseable {
     public Core build() {
       ModuleSource s = source;
       if (s == null) {
-        s = engine == Engine.AOT ? ModuleSource.aot() : ModuleSource.interpreter();
+        s =
+            switch (engine) {
+              case AOT -> ModuleSource.aot();
+              case INTERPRETER -> ModuleSource.interpreter();
+              case GRAALWASM -> ModuleSource.graalwasm();
+            };
       }
       CounterTally tally = null;
       Capabilities c = caps;
@@ -374,7 +379,10 @@ public final class Core implements AutoCloseable {
     return Optional.ofNullable(tally);
   }
 
-  /** The engine in use: {@code aot}, {@code interpreter} or {@code runtime-compiler}. */
+  /**
+   * The engine in use: {@code aot}, {@code interpreter}, {@code graalwasm} or {@code
+   * runtime-compiler}.
+   */
   public String engine() {
     return pool.engine();
   }

@@ -1,17 +1,22 @@
 package dev.owly.analytics.runtime;
 
 /**
- * The time limit of one guest call. When the deadline passes, the calling thread is interrupted
- * while it runs guest code: Endive checks the interrupt flag at every call and backward branch
- * (interpreter and compiler alike) and throws {@code WasmInterruptedException}. While the thread is
- * inside a host capability (a JDBC transaction, an HTTP request) it is never interrupted, so a
- * storage transaction is never cut in half; the timeout is raised when the capability returns.
+ * The time limit of one guest call. When the deadline passes, the guest code running on the calling
+ * thread is interrupted ({@link WasmRuntime.Instance#interrupt}: Endive checks the thread's
+ * interrupt flag at every call and backward branch, GraalWasm cancels its context). While the
+ * thread is inside a host capability (a JDBC transaction, an HTTP request) it is never interrupted,
+ * so a storage transaction is never cut in half; the timeout is raised when the capability returns.
  */
 final class CallGuard {
   private final Thread thread = Thread.currentThread();
+  private final GuestInstance instance;
   private boolean inHost;
   private boolean expired;
   private boolean done;
+
+  CallGuard(GuestInstance instance) {
+    this.instance = instance;
+  }
 
   synchronized void expire() {
     if (done) {
@@ -19,7 +24,7 @@ final class CallGuard {
     }
     expired = true;
     if (!inHost) {
-      thread.interrupt();
+      instance.interrupt(thread);
     }
   }
 

@@ -1,21 +1,20 @@
 package dev.owly.analytics.runtime;
 
 import dev.owly.analytics.abi.CanonicalAbi;
+import dev.owly.analytics.abi.CoreFunction;
 import dev.owly.analytics.abi.FuncType;
 import dev.owly.analytics.abi.GuestMemory;
 import dev.owly.analytics.abi.WitTypes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import run.endive.runtime.ExportFunction;
-import run.endive.runtime.Instance;
 
 /** One instance of the module, used by one caller at a time (see {@link InstancePool}). */
 public final class GuestInstance implements HostImports.Context {
-  private final Instance instance;
+  private final WasmRuntime.Instance instance;
   private final GuestMemory memory;
-  private final Map<FuncType, ExportFunction> exports = new HashMap<>();
-  private final Map<FuncType, ExportFunction> postReturns = new HashMap<>();
+  private final Map<FuncType, CoreFunction> exports = new HashMap<>();
+  private final Map<FuncType, CoreFunction> postReturns = new HashMap<>();
   private CallGuard guard;
 
   /** The spec's {@code may_enter}, inverted: an export of this instance is running. */
@@ -24,7 +23,7 @@ public final class GuestInstance implements HostImports.Context {
   /** Whether guest code ran (or guest memory changed) since {@link #begin}. */
   private boolean entered;
 
-  GuestInstance(Instance instance, Set<String> exportNames) {
+  GuestInstance(WasmRuntime.Instance instance, Set<String> exportNames) {
     this.instance = instance;
     this.memory = GuestMemory.of(instance.memory(), instance.export("cabi_realloc"));
     for (FuncType f : WitTypes.EXPORTS) {
@@ -43,7 +42,7 @@ public final class GuestInstance implements HostImports.Context {
    * AbiException} and the guest has not run.
    */
   public Object call(FuncType export, Object... args) {
-    ExportFunction fn = exports.get(export);
+    CoreFunction fn = exports.get(export);
     if (fn == null) {
       throw new GuestCallException("wasm.missing-export");
     }
@@ -69,6 +68,16 @@ public final class GuestInstance implements HostImports.Context {
   @Override
   public CallGuard guard() {
     return guard;
+  }
+
+  /** Asks the guest code running on {@code caller} to stop (the watchdog; never blocks). */
+  void interrupt(Thread caller) {
+    instance.interrupt(caller);
+  }
+
+  /** The pool dropped this instance. */
+  void close() {
+    instance.close();
   }
 
   /** Starts one pool call on this instance. */

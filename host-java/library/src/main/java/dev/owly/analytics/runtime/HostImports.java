@@ -19,16 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import run.endive.runtime.HostFunction;
-import run.endive.runtime.ImportFunction;
-import run.endive.wasm.types.FunctionType;
 
 /**
- * The WIT imports as Endive host functions, each delegating to a capability of {@link
- * Capabilities}. Capability exceptions become the WIT error cases ({@code storage-error}, {@code
- * transport-error}) and never unwind through the guest; any other exception of storage or transport
- * becomes {@code other("host.exception")}, and a result that does not fit its WIT type (a lone
- * surrogate, an integer out of range) becomes {@code other("host.encoding")} or {@code
+ * The WIT imports as host functions of any {@link WasmRuntime}, each delegating to a capability of
+ * {@link Capabilities}. Capability exceptions become the WIT error cases ({@code storage-error},
+ * {@code transport-error}) and never unwind through the guest; any other exception of storage or
+ * transport becomes {@code other("host.exception")}, and a result that does not fit its WIT type (a
+ * lone surrogate, an integer out of range) becomes {@code other("host.encoding")} or {@code
  * other("host.<code>")} before anything is written into the guest. Clock, entropy and settings have
  * no error case in the WIT: their failure aborts the guest call (the instance is discarded). Log
  * failures are ignored.
@@ -118,22 +115,19 @@ final class HostImports {
   }
 
   /** Host functions for the imports the module declares (all must be known). */
-  static List<ImportFunction> functions(
+  static List<WasmRuntime.HostFunction> functions(
       Map<String, CanonicalAbi.HostImpl> impls, List<String[]> wanted, Supplier<Context> ctx) {
-    List<ImportFunction> out = new ArrayList<>();
+    List<WasmRuntime.HostFunction> out = new ArrayList<>();
     for (String[] moduleAndName : wanted) {
       FuncType ft = find(moduleAndName[0], moduleAndName[1]);
       CanonicalAbi.HostImpl impl = impls.get(key(ft));
-      FunctionType type =
-          FunctionType.of(
-              ModuleContract.valTypes(ft.importCoreParams()),
-              ModuleContract.valTypes(ft.importCoreResults()));
       out.add(
-          new HostFunction(
+          new WasmRuntime.HostFunction(
               moduleAndName[0],
               moduleAndName[1],
-              type,
-              (instance, args) -> {
+              ft.importCoreParams(),
+              ft.importCoreResults(),
+              args -> {
                 Context c = ctx.get();
                 if (c == null || c.guard() == null) {
                   // A start function or a stray call outside any export: there is no call to

@@ -18,10 +18,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import run.endive.runtime.ByteArrayMemory;
-import run.endive.runtime.ImportValues;
-import run.endive.runtime.Instance;
-import run.endive.runtime.WasmInterruptedException;
 import run.endive.wasm.types.ExternalType;
 import run.endive.wasm.types.MemoryLimits;
 
@@ -39,7 +35,7 @@ public final class InstancePool implements AutoCloseable {
   private final ModuleSource source;
   private final Map<String, CanonicalAbi.HostImpl> impls;
   private final Duration callTimeout;
-  private final MemoryLimits memoryLimits;
+  private final int maxPages;
   private final Set<String> exportNames = new HashSet<>();
   private final List<String[]> importNames = new ArrayList<>();
   private final Slot[] slots;
@@ -81,7 +77,7 @@ public final class InstancePool implements AutoCloseable {
     if (declared.initialPages() > max) {
       throw new OwlyException("wasm.memory-limit-below-initial");
     }
-    this.memoryLimits = new MemoryLimits(declared.initialPages(), max);
+    this.maxPages = max;
     this.slots = new Slot[b.size];
     this.free = new ArrayBlockingQueue<>(b.size);
     for (int i = 0; i < b.size; i++) {
@@ -209,7 +205,7 @@ public final class InstancePool implements AutoCloseable {
         slot.instance = instantiate();
       }
       GuestInstance instance = slot.instance;
-      CallGuard guard = new CallGuard();
+      CallGuard guard = new CallGuard(instance);
       instance.begin(guard);
       slot.deadlineNanos = System.nanoTime() + callTimeout.toNanos();
       slot.active = guard;
@@ -217,12 +213,12 @@ public final class InstancePool implements AutoCloseable {
         return body.apply(instance);
       } catch (RuntimeException | StackOverflowError e) {
         if (instance.entered()) {
-          slot.instance = null;
+          discard(slot);
         }
         throw failure(e, guard);
       } catch (Error e) {
         // Whatever unwound through the guest left it in an unknown state.
-        slot.instance = null;
+        discard(slot);
         throw e;
       } finally {
         slot.active = null;
@@ -231,6 +227,18 @@ public final class InstancePool implements AutoCloseable {
       }
     } finally {
       slot.lock.unlock();
+    }
+  }
+
+  private static void discard(Slot slot) {
+    GuestInstance gone = slot.instance;
+    slot.instance = null;
+    if (gone != null) {
+      try {
+        gone.close();
+      } catch (RuntimeException ignored) {
+        // Freeing a broken instance must not hide the failure that broke it.
+      }
     }
   }
 
@@ -244,11 +252,8 @@ public final class InstancePool implements AutoCloseable {
     if (e instanceof AbiException a) {
       return new GuestCallException(a.code(), a);
     }
-    if (e instanceof WasmInterruptedException) {
-      return new GuestCallException("interrupted", e);
-    }
-    if (e instanceof run.endive.runtime.TrapException) {
-      return new GuestCallException("trap", e);
+    if (e instanceof WasmRuntime.GuestTrap t) {
+      return new GuestCallException(t.code(), e);
     }
     if (e instanceof StackOverflowError) {
       return new GuestCallException("stack-overflow", e);
@@ -268,17 +273,10 @@ public final class InstancePool implements AutoCloseable {
 
   private GuestInstance instantiate() {
     GuestInstance[] self = new GuestInstance[1];
-    ImportValues imports =
-        ImportValues.builder()
-            .withFunctions(HostImports.functions(impls, importNames, () -> self[0]))
-            .build();
-    Instance instance =
-        Instance.builder(source.module())
-            .withImportValues(imports)
-            .withMachineFactory(source.machineFactory())
-            .withMemoryLimits(memoryLimits)
-            .withMemoryFactory(ByteArrayMemory::new)
-            .build();
+    WasmRuntime.Instance instance =
+        source
+            .runtime()
+            .instantiate(HostImports.functions(impls, importNames, () -> self[0]), maxPages);
     self[0] = new GuestInstance(instance, exportNames);
     return self[0];
   }
@@ -308,7 +306,7 @@ public final class InstancePool implements AutoCloseable {
     for (Slot slot : slots) {
       slot.lock.lock();
       try {
-        slot.instance = null;
+        discard(slot);
       } finally {
         slot.lock.unlock();
       }

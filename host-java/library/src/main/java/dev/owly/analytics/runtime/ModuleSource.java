@@ -5,18 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.owly.analytics.OwlyException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.Function;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import run.endive.compiler.MachineFactoryCompiler;
 import run.endive.runtime.CompiledModule;
-import run.endive.runtime.Instance;
 import run.endive.runtime.InterpreterMachine;
-import run.endive.runtime.Machine;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmModule;
 
 /**
- * A parsed (and, unless interpreted, compiled) module, made once and shared by every instance of a
- * pool.
+ * A module made ready once and shared by every instance of a pool: its parsed form (for {@link
+ * ModuleContract}, always read by Endive's parser) and the {@link WasmRuntime} that runs it.
  */
 public final class ModuleSource {
   /** Class generated at build time by endive-compiler-maven-plugin from the core module. */
@@ -25,15 +24,15 @@ public final class ModuleSource {
   /** Where the build puts the core module inside the jar. */
   public static final String WASM_RESOURCE = "/owly/owly_core.wasm";
 
-  private final WasmModule module;
-  private final Function<Instance, Machine> machineFactory;
-  private final String description;
+  /** The engine name of GraalWasm ({@code owly-graalwasm}, JDK 21+). */
+  public static final String GRAALWASM = "graalwasm";
 
-  private ModuleSource(
-      WasmModule module, Function<Instance, Machine> machineFactory, String description) {
+  private final WasmModule module;
+  private final WasmRuntime runtime;
+
+  private ModuleSource(WasmModule module, WasmRuntime runtime) {
     this.module = requireNonNull(module, "module");
-    this.machineFactory = requireNonNull(machineFactory, "machineFactory");
-    this.description = description;
+    this.runtime = requireNonNull(runtime, "runtime");
   }
 
   /** The core module translated to JVM bytecode at build time (the default engine). */
@@ -41,7 +40,9 @@ public final class ModuleSource {
     try {
       CompiledModule compiled =
           (CompiledModule) Class.forName(AOT_CLASS).getDeclaredConstructor().newInstance();
-      return new ModuleSource(compiled.wasmModule(), compiled.machineFactory(), "aot");
+      return new ModuleSource(
+          compiled.wasmModule(),
+          new EndiveRuntime("aot", compiled.wasmModule(), compiled.machineFactory()));
     } catch (ReflectiveOperationException e) {
       throw new OwlyException("aot.missing: " + AOT_CLASS, e);
     }
@@ -53,13 +54,52 @@ public final class ModuleSource {
   }
 
   public static ModuleSource interpreter(byte[] wasm) {
-    return new ModuleSource(Parser.parse(wasm), InterpreterMachine::new, "interpreter");
+    WasmModule module = Parser.parse(wasm);
+    return new ModuleSource(
+        module, new EndiveRuntime("interpreter", module, InterpreterMachine::new));
   }
 
   /** Any module compiled to bytecode at runtime (used for test modules). */
   public static ModuleSource runtimeCompiled(byte[] wasm) {
     WasmModule module = Parser.parse(wasm);
-    return new ModuleSource(module, MachineFactoryCompiler.compile(module), "runtime-compiler");
+    return new ModuleSource(
+        module,
+        new EndiveRuntime("runtime-compiler", module, MachineFactoryCompiler.compile(module)));
+  }
+
+  /** The core module from the jar on GraalWasm (needs {@code owly-graalwasm} and JDK 21+). */
+  public static ModuleSource graalwasm() {
+    return provided(GRAALWASM, coreWasm());
+  }
+
+  /**
+   * Any module on an engine found through {@link ServiceLoader} ({@link WasmRuntime.Provider});
+   * throws {@link OwlyException} {@code engine.unavailable: NAME} when none serves it.
+   */
+  public static ModuleSource provided(String engine, byte[] wasm) {
+    WasmModule module = Parser.parse(wasm);
+    try {
+      for (WasmRuntime.Provider p : ServiceLoader.load(WasmRuntime.Provider.class)) {
+        if (p.name().equals(engine)) {
+          return new ModuleSource(module, p.load(wasm));
+        }
+      }
+    } catch (ServiceConfigurationError | LinkageError e) {
+      // e.g. the owly-graalwasm jar (Java 21 classes) on the class path of a JDK 17
+      throw new OwlyException(
+          "engine.unavailable: "
+              + engine
+              + " (cannot be loaded on Java "
+              + Runtime.version().feature()
+              + ")",
+          e);
+    }
+    throw new OwlyException(
+        "engine.unavailable: "
+            + engine
+            + " (needs JDK 21+ and the owly-graalwasm jars on the class path; this is Java "
+            + Runtime.version().feature()
+            + ")");
   }
 
   /** The bytes of the core module shipped in the jar. */
@@ -78,12 +118,12 @@ public final class ModuleSource {
     return module;
   }
 
-  Function<Instance, Machine> machineFactory() {
-    return machineFactory;
+  public WasmRuntime runtime() {
+    return runtime;
   }
 
   @Override
   public String toString() {
-    return description;
+    return runtime.name();
   }
 }

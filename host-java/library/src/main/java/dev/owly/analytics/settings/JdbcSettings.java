@@ -16,19 +16,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
  * Settings stored in {@code AO_OWLY_SETTING_AO} (key/value), read fresh on every call so that a
- * change made by the admin page on any node applies before the next send. Missing or invalid values
- * fall back to safe defaults: mode {@code local}, no collector, keep forever, built-in limits. The
- * secret is created on first use (32 bytes from {@link SecureRandom}) and stored as hex; it is
- * never logged or shown by {@link #toString()}.
+ * change made by the admin page on any node applies before the next send, except {@link #mode()}:
+ * the record path asks for it on every event, so one read serves for {@link #MODE_TTL} (a switch
+ * made on another node applies within it; one made through this object applies at once), and the
+ * send path checks {@link #freshMode()}. Missing or invalid values fall back to safe defaults: mode
+ * {@code local}, no collector, keep forever, built-in limits. The secret is created on first use
+ * (32 bytes from {@link SecureRandom}) and stored as hex; it is never logged or shown by {@link
+ * #toString()}.
  */
 public final class JdbcSettings implements Settings {
   private static final Pattern SERVER_ID = Pattern.compile("[A-Z0-9]{4}(-[A-Z0-9]{4}){3}");
@@ -36,8 +41,16 @@ public final class JdbcSettings implements Settings {
   private static final char[] SERVER_ID_ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
+  /** How long one read of the mode answers {@link #mode()}: well inside the 1 s promise. */
+  public static final Duration MODE_TTL = Duration.ofMillis(500);
+
   private final DataSource dataSource;
   private final SecureRandom random = new SecureRandom();
+
+  /** The last mode read or written here, and when (System.nanoTime). */
+  private record ModeRead(Mode mode, long atNanos) {}
+
+  private final AtomicReference<ModeRead> lastMode = new AtomicReference<>();
   private final Durability durability;
   private final String upsert;
 
@@ -129,9 +142,23 @@ public final class JdbcSettings implements Settings {
             nonNegative(all.get(SettingKeys.RETRY_CAP_MS))));
   }
 
+  /** The mode, at most {@link #MODE_TTL} old (see the class comment). */
   @Override
   public Mode mode() {
-    return parseMode(read(SettingKeys.MODE).orElse(null));
+    ModeRead last = lastMode.get();
+    if (last != null && System.nanoTime() - last.atNanos() < MODE_TTL.toNanos()) {
+      return last.mode();
+    }
+    return freshMode();
+  }
+
+  /** The mode as stored now (one query): what every send is checked against. */
+  public Mode freshMode() {
+    ModeRead before = lastMode.get();
+    Mode mode = parseMode(read(SettingKeys.MODE).orElse(null));
+    // A setMode that ran meanwhile wrote a newer mode than this read may have seen: keep that.
+    lastMode.compareAndSet(before, new ModeRead(mode, System.nanoTime()));
+    return mode;
   }
 
   @Override
@@ -158,8 +185,10 @@ public final class JdbcSettings implements Settings {
     return read(SettingKeys.COLLECTOR_URL).filter(s -> !s.isBlank());
   }
 
+  /** Stores the mode; {@link #mode()} answers it at once on this node. */
   public void setMode(Mode mode) {
     put(SettingKeys.MODE, requireNonNull(mode, "mode").name().toLowerCase(Locale.ROOT));
+    lastMode.set(new ModeRead(mode, System.nanoTime()));
   }
 
   /**
@@ -167,9 +196,12 @@ public final class JdbcSettings implements Settings {
    * administrator's later "switch off" at the next restart.
    */
   public Mode initMode(Mode mode) {
-    return parseMode(
-        putIfAbsent(
-            SettingKeys.MODE, requireNonNull(mode, "mode").name().toLowerCase(Locale.ROOT)));
+    Mode stored =
+        parseMode(
+            putIfAbsent(
+                SettingKeys.MODE, requireNonNull(mode, "mode").name().toLowerCase(Locale.ROOT)));
+    lastMode.set(new ModeRead(stored, System.nanoTime()));
+    return stored;
   }
 
   /** Sets the collector URL; null or blank removes it. */

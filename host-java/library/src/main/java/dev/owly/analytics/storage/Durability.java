@@ -54,6 +54,15 @@ public final class Durability {
     }
   }
 
+  /**
+   * Whether a commit is durable only inside a transaction that ran {@link #begin} (PostgreSQL with
+   * {@code synchronous_commit=off}); otherwise one autocommit statement is as durable as a
+   * transaction.
+   */
+  boolean needsTransaction() {
+    return perTransaction != null;
+  }
+
   /** Runs the per-transaction statement (if any) on {@code c}, first in its transaction. */
   public void begin(Connection c) throws SQLException {
     if (perTransaction != null) {

@@ -173,7 +173,9 @@ public final class JdbcStorage implements Storage {
   @Override
   public long append(NewRow row) {
     requireNonNull(row, "row");
-    return inTransaction(
+    return Transactions.single(
+        dataSource,
+        durability,
         "append",
         c -> {
           try (PreparedStatement p =

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owly.analytics.core.FlushReport;
 import dev.owly.analytics.core.Verdict;
+import dev.owly.analytics.settings.JdbcSettings;
+import dev.owly.analytics.spi.Limits;
 import dev.owly.analytics.spi.Mode;
 import dev.owly.analytics.spi.Response;
 import dev.owly.analytics.spi.Transport;
@@ -105,6 +107,62 @@ class OwlyTest {
       FlushReport remote = owly.flush();
       assertEquals(1, remote.delivered());
       assertEquals(1, sent.size());
+    }
+  }
+
+  @Test
+  void aSwitchOnAnotherNodeMidFlushStopsTheVeryNextSend() {
+    List<String> bodies = new ArrayList<>();
+    JdbcSettings[] otherNode = new JdbcSettings[1];
+    Transport switchAfterFirst =
+        request -> {
+          bodies.add(request.body());
+          // The admin switches analytics off on another node while this flush is under way.
+          otherNode[0].setMode(Mode.OFF);
+          return new Response(200, null);
+        };
+    try (Owly owly =
+        builder()
+            .withMode(Mode.REMOTE)
+            .withTransport(switchAfterFirst)
+            .withLimits(new Limits(1, 0, 0, 0, 0, 0, 0))
+            .build()) {
+      otherNode[0] = JdbcSettings.builder(db).build();
+      for (int i = 0; i < 3; i++) {
+        assertTrue(owly.record("owly.view.dashboard", Map.of()).accepted());
+      }
+      // This node's mode() may still answer remote from its last read, but every send is checked
+      // against the stored mode: only the batch before the switch left.
+      FlushReport report = owly.flush();
+      assertEquals(1, bodies.size(), report.toString());
+      assertEquals(1, report.delivered(), report.toString());
+    }
+  }
+
+  @Test
+  void aSwitchOnAnotherNodeReachesTheRecordPathWithinASecond() throws Exception {
+    try (Owly owly = builder().withMode(Mode.REMOTE).build()) {
+      assertTrue(owly.record("owly.view.dashboard", Map.of()).accepted());
+      JdbcSettings.builder(db).build().setMode(Mode.OFF);
+      long t0 = System.nanoTime();
+      while (owly.record("owly.view.dashboard", Map.of()).accepted()) {
+        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "mode off not seen within 1 s");
+        Thread.sleep(20);
+      }
+      assertEquals("mode.off", owly.record("owly.view.dashboard", Map.of()).rule());
+    }
+  }
+
+  @Test
+  void aSwitchOnThisNodeTakesEffectAtOnce() {
+    try (Owly owly = builder().withMode(Mode.REMOTE).build()) {
+      assertTrue(owly.record("owly.view.dashboard", Map.of()).accepted());
+      owly.settings().setMode(Mode.OFF);
+      assertEquals("mode.off", owly.record("owly.view.dashboard", Map.of()).rule());
+      owly.settings().setMode(Mode.LOCAL);
+      assertTrue(owly.record("owly.view.dashboard", Map.of()).accepted());
+      assertEquals("mode.local", owly.flush().stopped());
+      assertTrue(sent.isEmpty());
     }
   }
 

@@ -63,7 +63,7 @@ class AbiRobustnessTest {
 
   private static Core stubCore(Capabilities caps, int poolSize, Duration timeout) {
     return Core.builder(caps)
-        .withModule(StubModule.compiled())
+        .withModule(StubModule.primary())
         .withPoolSize(poolSize)
         .withCallTimeout(timeout)
         .build();
@@ -139,7 +139,7 @@ class AbiRobustnessTest {
             good.retentionDays(),
             good.limits());
     try (InstancePool pool =
-        InstancePool.builder(StubModule.compiled(), caps.capabilities()).withSize(1).build()) {
+        InstancePool.builder(StubModule.primary(), caps.capabilities()).withSize(1).build()) {
       GuestCallException e =
           assertThrows(
               GuestCallException.class,

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CoreOnStubTest {
 
   static Stream<ModuleSource> engines() {
-    return Stream.of(StubModule.compiled(), StubModule.interpreted());
+    return StubModule.sources();
   }
 
   private static Core core(TestCaps caps, ModuleSource source) {
@@ -72,7 +72,7 @@ class CoreOnStubTest {
   @Test
   void storageExceptionBecomesTheWitErrorCaseAndNeverUnwindsTheGuest() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       caps.storage.unavailable = true;
       assertEquals(
           new Verdict(false, 0, "storage.unavailable", "db.down"), core.record("{\"a\":1}"));
@@ -86,7 +86,7 @@ class CoreOnStubTest {
   @Test
   void flushCrossesEveryStorageAndTransportImport() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       core.record("{\"a\":1}");
       core.record("{\"b\":2}");
       assertEquals(Optional.of("1|{\"a\":1}|{\"limits\":0}"), core.preview());
@@ -116,7 +116,7 @@ class CoreOnStubTest {
   @Test
   void settlementVariantsCarryRetryAtAndFailureFields() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       core.record("{}");
       caps.answer = body -> new Response(429, "120");
       assertEquals(1, core.flush().retrying());
@@ -144,7 +144,7 @@ class CoreOnStubTest {
   void flushInLocalModeStopsWithTheReason() {
     TestCaps caps = new TestCaps();
     caps.mode(Mode.LOCAL);
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       FlushReport report = core.flush();
       assertEquals("mode.local", report.stopped());
       assertEquals(StopReason.MODE_LOCAL, report.stopReason());
@@ -180,7 +180,7 @@ class CoreOnStubTest {
   @Test
   void catalogRendersEveryValueKind() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       List<EventSpec> catalog = core.catalog();
       assertEquals(2, catalog.size());
       assertEquals(List.of("csv", "json"), catalog.get(0).segment());
@@ -198,7 +198,7 @@ class CoreOnStubTest {
   @Test
   void statsAreSummedOverPoolInstances() throws Exception {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       // Two threads in parallel make the pool create both instances.
       Thread t1 = new Thread(() -> core.record("{}"));
       Thread t2 = new Thread(() -> core.record("{}"));
@@ -247,7 +247,7 @@ class CoreOnStubTest {
     caps.storage.appendDelayMs = 800;
     try (Core core =
         Core.builder(caps.capabilities())
-            .withModule(StubModule.compiled())
+            .withModule(StubModule.primary())
             .withPoolSize(1)
             .withCallTimeout(Duration.ofMillis(200))
             .build()) {
@@ -263,7 +263,7 @@ class CoreOnStubTest {
   @Test
   void memoryIsCappedAtMaxPages() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       assertEquals(new Verdict(false, 0, Core.HOST_ERROR, "event"), core.record("grow"));
       assertTrue(core.record("{}").accepted());
     }
@@ -272,7 +272,7 @@ class CoreOnStubTest {
   @Test
   void aLoneSurrogateIsRejectedCleanlyBeforeTheGuestSeesIt() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       String bad = "{\"name\":\"\uD800\"}";
       assertEquals(new Verdict(false, 0, Core.HOST_ENCODING, "event"), core.record(bad));
       assertEquals(Core.HOST_ENCODING, core.check(bad).rule());
@@ -288,7 +288,7 @@ class CoreOnStubTest {
     TestCaps caps = new TestCaps();
     try (Core core =
         Core.builder(caps.capabilities())
-            .withModule(StubModule.compiled())
+            .withModule(StubModule.primary())
             .withPoolSize(1)
             .build()) {
       String big = "x".repeat(3 << 20);
@@ -300,7 +300,7 @@ class CoreOnStubTest {
   @Test
   void aRuntimeFailureOfFlushIsAGuestCallException() {
     TestCaps caps = new TestCaps();
-    try (Core core = core(caps, StubModule.compiled())) {
+    try (Core core = core(caps, StubModule.primary())) {
       core.record("{}");
       caps.storage.failSealWith = new IllegalStateException("boom");
       // the stub unwraps seal's result: other("host.exception") makes it panic → trap

@@ -30,7 +30,7 @@ class DeliveryScenariosTest {
   private final TestCaps caps = new TestCaps();
 
   private Core core() {
-    return Core.builder(caps.capabilities()).withPoolSize(1).build();
+    return Core.builder(caps.capabilities()).withEngine(TestCaps.engine()).withPoolSize(1).build();
   }
 
   private static Matcher body(String b) {

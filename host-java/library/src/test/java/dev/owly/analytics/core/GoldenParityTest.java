@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays every golden vector of the wasmtime harness ({@code tests/golden/*.json}, written by
  * {@code tests/harness/tests/golden.rs}) through {@link Core} on both engines, with in-memory
- * capabilities, and asserts byte-identical bodies. Fails when no golden file is found.
+ * capabilities, and asserts byte-identical bodies (engines: {@link TestCaps#engines}). Fails when
+ * no golden file is found.
  */
 @Tag("core")
 @Tag("golden")
@@ -50,7 +51,7 @@ class GoldenParityTest {
     return goldenFiles().stream()
         .flatMap(
             file ->
-                Stream.of(Engine.AOT, Engine.INTERPRETER)
+                TestCaps.engines().stream()
                     .map(
                         engine ->
                             DynamicTest.dynamicTest(
@@ -59,6 +60,14 @@ class GoldenParityTest {
 
   /** Replays one golden file on {@code engine}; returns the bodies sent (for EnginesTest). */
   static List<String> replay(Path file, Engine engine) throws IOException {
+    return List.copyOf(session(file, engine).bodies);
+  }
+
+  /**
+   * Records the golden events and flushes once on {@code engine}, asserting the bodies; returns the
+   * capabilities with what was stored (the plain-Java baseline's test reads its rows).
+   */
+  static TestCaps session(Path file, Engine engine) throws IOException {
     Json.Obj g = (Json.Obj) Json.parse(Files.readString(file));
     Json.Obj cfg = g.obj("config");
     TestCaps caps = new TestCaps();
@@ -84,6 +93,6 @@ class GoldenParityTest {
       assertEquals(0, report.failed() + report.retrying(), report.toString());
       assertEquals(g.arr("bodies"), caps.bodies, file.getFileName() + ": bodies differ");
     }
-    return List.copyOf(caps.bodies);
+    return caps;
   }
 }

@@ -38,7 +38,8 @@ class HostileInputTest {
   @MethodSource("hostile")
   void everyExportRejectsHostileInputCleanlyAndKeepsWorking(String input) {
     TestCaps caps = new TestCaps();
-    try (Core core = Core.builder(caps.capabilities()).withPoolSize(1).build()) {
+    try (Core core =
+        Core.builder(caps.capabilities()).withEngine(TestCaps.engine()).withPoolSize(1).build()) {
       Verdict v = core.record(input);
       assertFalse(v.accepted());
       assertNotNull(v.rule());

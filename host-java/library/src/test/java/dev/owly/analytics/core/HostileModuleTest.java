@@ -8,7 +8,6 @@ import dev.owly.analytics.abi.Case;
 import dev.owly.analytics.abi.WitTypes;
 import dev.owly.analytics.runtime.GuestCallException;
 import dev.owly.analytics.runtime.InstancePool;
-import dev.owly.analytics.runtime.ModuleSource;
 import dev.owly.analytics.spi.Capabilities;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -30,10 +29,7 @@ class HostileModuleTest {
   private final TestCaps caps = new TestCaps();
   private final List<Integer> logged = Collections.synchronizedList(new ArrayList<>());
   private final InstancePool pool =
-      InstancePool.builder(
-              ModuleSource.runtimeCompiled(StubModule.bytes("hostile.wasm")), capabilities())
-          .withSize(1)
-          .build();
+      InstancePool.builder(StubModule.primary("hostile.wasm"), capabilities()).withSize(1).build();
 
   private Capabilities capabilities() {
     Capabilities c = caps.capabilities();

@@ -19,6 +19,25 @@ import java.util.function.Function;
 
 /** Scripted capabilities for tests: fixed clock, cycling entropy, scripted transport. */
 final class TestCaps {
+  /**
+   * The engines the core tests run on: {@code -Dowly.test.engines=GRAALWASM} (the graalwasm module
+   * reruns these tests there), default AOT and the interpreter. The first is the one tests that
+   * need only one use.
+   */
+  static List<Engine> engines() {
+    String names = System.getProperty("owly.test.engines", "AOT,INTERPRETER");
+    List<Engine> out = new ArrayList<>();
+    for (String n : names.split(",")) {
+      out.add(Engine.valueOf(n.trim()));
+    }
+    return List.copyOf(out);
+  }
+
+  /** The engine of tests that run on one. */
+  static Engine engine() {
+    return engines().get(0);
+  }
+
   final InMemoryStorage storage = new InMemoryStorage();
   final AtomicLong clockMs = new AtomicLong(1_739_433_204_000L);
   byte[] entropy = new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9};

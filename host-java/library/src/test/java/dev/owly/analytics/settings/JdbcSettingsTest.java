@@ -45,6 +45,24 @@ class JdbcSettingsTest {
   }
 
   @Test
+  void theModeIsReadOncePerTtlButAnotherNodesSwitchIsSeenWithinIt() throws Exception {
+    JdbcSettings here = JdbcSettings.builder(pool).build();
+    JdbcSettings otherNode = JdbcSettings.builder(pool).build();
+    here.setMode(Mode.REMOTE);
+    assertEquals(Mode.REMOTE, here.mode(), "this node's own switch applies at once");
+    otherNode.setMode(Mode.OFF);
+    assertEquals(Mode.OFF, here.freshMode(), "the send path's read is never cached");
+    here.setMode(Mode.REMOTE);
+    otherNode.setMode(Mode.LOCAL);
+    long t0 = System.nanoTime();
+    while (here.mode() != Mode.LOCAL) {
+      Thread.sleep(10);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms <= JdbcSettings.MODE_TTL.toMillis() + 100, "seen after " + ms + " ms");
+  }
+
+  @Test
   void generatedServerIdIsKept() {
     JdbcSettings settings = JdbcSettings.builder(pool).build();
     assertEquals(settings.get().serverId(), JdbcSettings.builder(pool).build().get().serverId());

@@ -17,30 +17,38 @@ import dev.owly.analytics.transport.ConfiguredTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The whole path on real parts: 10,000 pending rows in an H2 file database flushed (claim, encode,
- * seal, OCRA, HTTP POST, verify at the collector, settle) to the reference collector on loopback.
- * Single shot per iteration; the rows are re-inserted before each one.
+ * The whole path on real parts: 10,000 pending rows in the instance database (H2 file or
+ * PostgreSQL) flushed (claim, encode, seal, OCRA, HTTP POST, verify at the collector, settle) to
+ * the reference collector on loopback. Single shot per iteration; the rows are re-inserted before
+ * each one.
  */
 @State(Scope.Thread)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-public class FlushH2Benchmark {
+public class Flush10kBenchmark {
+  /** The instance database: an H2 file database, or PostgreSQL at {@code OWLY_PG_URL}. */
+  @Param({"H2", "POSTGRESQL"})
+  public String db;
+
   static final int ROWS = 10_000;
   static final String TENANT = "BNCH-0000-0000-0001";
 
   private Path dir;
-  private JdbcConnectionPool instanceDb;
+  private DataSource instanceDb;
+  private AutoCloseable instancePool;
   private JdbcConnectionPool collectorDb;
   private JdbcStorage storage;
   private Core core;
@@ -49,7 +57,19 @@ public class FlushH2Benchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("owly-bench");
-    instanceDb = DataSources.h2File(dir.resolve("instance"));
+    if (db.equals("H2")) {
+      JdbcConnectionPool h2 = DataSources.h2File(dir.resolve("instance"));
+      instanceDb = h2;
+      instancePool = h2::dispose;
+    } else {
+      String url = System.getenv("OWLY_PG_URL");
+      if (url == null) {
+        throw new IllegalStateException("OWLY_PG_URL is not set (scripts/pg-start.sh)");
+      }
+      var hikari = DataSources.forUrl(url);
+      instanceDb = hikari;
+      instancePool = hikari;
+    }
     collectorDb = DataSources.h2File(dir.resolve("collector"));
     storage = JdbcStorage.builder(instanceDb).withNodeId("bench").build();
     JdbcSettings settings =
@@ -78,6 +98,7 @@ public class FlushH2Benchmark {
 
   @Setup(Level.Iteration)
   public void fill() {
+    storage.deleteAll();
     long now = System.currentTimeMillis() / 1000;
     for (int i = 0; i < ROWS; i++) {
       storage.append(
@@ -104,7 +125,7 @@ public class FlushH2Benchmark {
   public void tearDown() throws Exception {
     collector.close();
     core.close();
-    instanceDb.dispose();
+    instancePool.close();
     collectorDb.dispose();
   }
 }
